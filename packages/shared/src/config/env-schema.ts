@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+function numberVar(opts: { min?: number; max?: number; int?: boolean; positive?: boolean }) {
+  let schema = z.number({ error: 'must be a number' });
+  if (opts.int) schema = schema.int({ error: 'must be a whole number' });
+  if (opts.positive) schema = schema.positive({ error: 'must be greater than 0' });
+  if (opts.min !== undefined) schema = schema.min(opts.min, { error: `must be at least ${opts.min}` });
+  if (opts.max !== undefined) schema = schema.max(opts.max, { error: `must be at most ${opts.max}` });
+  return z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    const n = Number(v);
+    return v.trim() === '' || Number.isNaN(n) ? v : n;
+  }, schema);
+}
+
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off'];
+function booleanVar() {
+  return z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v;
+      const lower = v.toLowerCase();
+      if (TRUE.includes(lower)) return true;
+      if (FALSE.includes(lower)) return false;
+      return v;
+    },
+    z.boolean({ error: `must be one of ${[...TRUE, ...FALSE].join(', ')}` }),
+  );
+}
+
+function enumVar<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+
+function stringVar() {
+  return z.string();
+}
+
+const storageUrl = z
+  .string()
+  .refine((s) => /^file:\/\/.+/.test(s) || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), {
+    error: 'must be file://<path> or s3://<bucket>[/<prefix>]',
+  });
+
+const redisUrl = z.string().regex(/^rediss?:\/\/.+/, { error: 'must be a redis:// or rediss:// URL' });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/**
+ * Every environment variable Orion reads, with its default and meaning. The descriptions feed
+ * docs/configuration.md (`npm run docs:config`), and a test keeps that page in sync with this schema.
+ */
+export const envSchema = z.object({
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379').describe('Redis used by BullMQ for every queue.'),
+  QUEUE_PREFIX: stringVar()
+    .default('orion')
+    .describe('Key prefix of all BullMQ queues; separates deployments sharing one Redis.'),
+  STORAGE_URL: storageUrl
+    .optional()
+    .describe(
+      'Where uploads and results live: `file://<dir>` (embedded default, `<checkout>/.orion/data`) or `s3://<bucket>[/<prefix>]`.',
+    ),
+  S3_ENDPOINT: httpUrl
+    .optional()
+    .describe('S3 API endpoint for S3-compatible servers (MinIO, s3rver); unset for AWS S3.'),
+  S3_REGION: stringVar().default('us-east-1').describe('S3 region.'),
+  S3_FORCE_PATH_STYLE: booleanVar()
+    .default(false)
+    .describe('Use path-style bucket URLs (needed by MinIO and s3rver).'),
+  S3_ACCESS_KEY_ID: stringVar()
+    .optional()
+    .describe('S3 access key; unset to use the AWS default credential chain.'),
+  S3_SECRET_ACCESS_KEY: stringVar().optional().describe('S3 secret key, with S3_ACCESS_KEY_ID.'),
+  ORION_MODELS_DIR: stringVar()
+    .optional()
+    .describe(
+      'Model files and manifests; defaults to `../shared/models` when present, else `~/.cache/orion/models`.',
+    ),
+  TARGET_FPS: numberVar({ positive: true, max: 120 })
+    .default(4)
+    .describe('Frames per second sampled from each video for detection.'),
+  SHARD_SECONDS: numberVar({ positive: true, max: 3600 })
+    .default(10)
+    .describe('Length of the time range each detect job processes.'),
+  DETECTOR_MODEL: stringVar()
+    .default('yolox_nano')
+    .describe('Detector model name (a manifest in the models directory).'),
+  EMBEDDING_MODEL: enumVar(['clip', 'vision'])
+    .default('vision')
+    .describe('Embedding backend: `vision` (MobileNetV2 features) or `clip` (image–text encoders).'),
+  USE_MULTIMODAL_EMBEDDINGS: booleanVar()
+    .default(false)
+    .describe('Also compute image+text ("a {class}") embeddings and cluster on them (clip backend).'),
+  MIN_CLUSTER_SIZE: numberVar({ int: true, min: 2 }).default(5).describe('HDBSCAN minimum cluster size.'),
+  MIN_SAMPLES: numberVar({ int: true, min: 1 })
+    .optional()
+    .describe('HDBSCAN min samples (core distance neighbours); defaults to MIN_CLUSTER_SIZE.'),
+  CLUSTER_SELECTION_EPSILON: numberVar({ min: 0 })
+    .default(0)
+    .describe('HDBSCAN cluster selection epsilon: clusters closer than this are merged.'),
+  CLUSTER_SELECTION_METHOD: enumVar(['eom', 'leaf'])
+    .default('eom')
+    .describe('HDBSCAN cluster selection: excess of mass (`eom`) or `leaf`.'),
+  EXECUTION_PROVIDER: enumVar(['auto', 'cpu', 'cuda'])
+    .default('auto')
+    .describe('ONNX Runtime execution provider; `auto` tries CUDA and falls back to CPU.'),
+  LOG_LEVEL: enumVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level of every process.'),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export type Env = z.output<typeof envSchema>;
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];

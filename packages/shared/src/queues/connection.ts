@@ -1,0 +1,56 @@
+import { Queue, type DefaultJobOptions, type QueueOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { JobDataByQueue } from './payloads.js';
+import { QueueName } from './names.js';
+
+/**
+ * A Redis connection for BullMQ. `maxRetriesPerRequest: null` is required by BullMQ's blocking
+ * commands (workers would otherwise throw on every reconnect instead of waiting for Redis to return).
+ */
+export function createRedisConnection(url: string, connectionName?: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, connectionName });
+}
+
+/**
+ * Retries and retention per queue. Failed jobs are kept for a week for inspection; completed ones only
+ * as long as status reporting needs them (the durable record of a video lives in storage).
+ */
+export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
+  [QueueName.detect]: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+  [QueueName.embed]: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+  [QueueName.cluster]: {
+    attempts: 2,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+};
+
+export interface QueueFactoryOptions {
+  connection: Redis;
+  prefix: string;
+}
+
+/** A typed producer handle on one pipeline queue, with that queue's default job options. */
+export function createQueue<Q extends QueueName>(
+  name: Q,
+  { connection, prefix }: QueueFactoryOptions,
+  overrides: Partial<QueueOptions> = {},
+): Queue<JobDataByQueue[Q]> {
+  return new Queue<JobDataByQueue[Q]>(name, {
+    connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS[name],
+    ...overrides,
+  });
+}

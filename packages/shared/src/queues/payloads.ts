@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { runIdSchema, videoIdSchema } from './layout.js';
+import { QueueName } from './names.js';
+
+// Job data carries ids, storage keys and small parameters; never frames, crops or embeddings.
+
+const storageKey = z.string().min(1).max(1024);
+const tenantId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
+
+export const shardSpanSchema = z
+  .object({
+    index: z.number().int().min(0),
+    count: z.number().int().min(1),
+    /** Inclusive start of the shard's time range, in seconds of the source. */
+    startSeconds: z.number().min(0),
+    /** Exclusive end of the time range. */
+    endSeconds: z.number().positive(),
+  })
+  .strict()
+  .refine((s) => s.endSeconds > s.startSeconds, { error: 'endSeconds must be after startSeconds' })
+  .refine((s) => s.index < s.count, { error: 'index must be below count' });
+
+export const detectJobSchema = z
+  .object({
+    videoId: videoIdSchema,
+    tenantId,
+    sourceKey: storageKey,
+    shard: shardSpanSchema,
+    targetFps: z.number().positive().max(120),
+  })
+  .strict();
+
+export const embedJobSchema = z
+  .object({
+    videoId: videoIdSchema,
+    tenantId,
+    shard: shardSpanSchema,
+  })
+  .strict();
+
+export const clusteringParamsSchema = z
+  .object({
+    minClusterSize: z.number().int().min(2),
+    minSamples: z.number().int().min(1),
+    clusterSelectionEpsilon: z.number().min(0),
+    clusterSelectionMethod: z.enum(['eom', 'leaf']),
+  })
+  .strict();
+
+export const clusterJobSchema = z
+  .object({
+    videoId: videoIdSchema,
+    tenantId,
+    shardCount: z.number().int().min(1),
+    runId: runIdSchema,
+    embedding: z.enum(['vision', 'multimodal']),
+    params: clusteringParamsSchema,
+  })
+  .strict();
+
+export type ShardSpan = z.infer<typeof shardSpanSchema>;
+export type DetectJobData = z.infer<typeof detectJobSchema>;
+export type EmbedJobData = z.infer<typeof embedJobSchema>;
+export type ClusteringParams = z.infer<typeof clusteringParamsSchema>;
+export type ClusterJobData = z.infer<typeof clusterJobSchema>;
+
+export interface JobDataByQueue {
+  [QueueName.detect]: DetectJobData;
+  [QueueName.embed]: EmbedJobData;
+  [QueueName.cluster]: ClusterJobData;
+}
+
+const schemas = {
+  [QueueName.detect]: detectJobSchema,
+  [QueueName.embed]: embedJobSchema,
+  [QueueName.cluster]: clusterJobSchema,
+} as const;
+
+/** A job whose data does not match its queue's contract: a bug upstream, never worth retrying. */
+export class InvalidJobDataError extends Error {
+  constructor(queue: QueueName, issues: string[]) {
+    super(`Invalid ${queue} job data: ${issues.join('; ')}`);
+    this.name = 'InvalidJobDataError';
+  }
+}
+
+export function parseJobData<Q extends QueueName>(queue: Q, data: unknown): JobDataByQueue[Q] {
+  const result = schemas[queue].safeParse(data);
+  if (!result.success) {
+    throw new InvalidJobDataError(
+      queue,
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return result.data as JobDataByQueue[Q];
+}
