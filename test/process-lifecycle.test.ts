@@ -35,7 +35,15 @@ describe.each(APPS)('%s process', (app) => {
   it('starts against real Redis and storage, and exits 0 on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), `orion-${app}-`));
     dirs.push(dir);
-    const proc = startApp(app, { REDIS_URL: inject('redisUrl'), STORAGE_URL: `file://${dir}` });
+    const proc = startApp(app, {
+      REDIS_URL: inject('redisUrl'),
+      STORAGE_URL: `file://${dir}`,
+      QUEUE_PREFIX: `lifecycle-${app}`,
+      // The API also needs keys and a port; the workers ignore these.
+      API_KEYS: 'lifecycle-test-key-0123=lifecycle',
+      API_PORT: '0',
+      API_HOST: '127.0.0.1',
+    });
     await proc.waitFor(new RegExp(`${app} ready`));
     proc.child.kill('SIGTERM');
     expect(await proc.exit).toBe(0);

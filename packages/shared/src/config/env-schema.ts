@@ -104,6 +104,53 @@ export const envSchema = z.object({
   EXECUTION_PROVIDER: enumVar(['auto', 'cpu', 'cuda'])
     .default('auto')
     .describe('ONNX Runtime execution provider; `auto` tries CUDA and falls back to CPU.'),
+  API_HOST: stringVar().default('0.0.0.0').describe('Address the API listens on.'),
+  API_PORT: numberVar({ int: true, min: 0, max: 65535 })
+    .default(3000)
+    .describe('Port the API listens on (0: any free port).'),
+  API_KEYS: stringVar()
+    .optional()
+    .describe(
+      'API keys as `key=tenant` or `key=tenant:admin`, comma-separated. Admin keys also reach `/v1/queues` and `/admin/queues`.',
+    ),
+  API_TENANTS_FILE: stringVar()
+    .optional()
+    .describe(
+      'JSON file of tenants with their keys and callback secrets (see docs/api.md); combined with API_KEYS.',
+    ),
+  CALLBACK_SIGNING_SECRET: stringVar()
+    .optional()
+    .describe('HMAC-SHA256 secret for callbacks of tenants that have no `callbackSecret` of their own.'),
+  MAX_UPLOAD_BYTES: numberVar({ int: true, positive: true })
+    .default(2 * 1024 ** 3)
+    .describe('Largest accepted upload per file, in bytes (larger: 413).'),
+  RATE_LIMIT_PER_MINUTE: numberVar({ int: true, positive: true })
+    .default(600)
+    .describe('Requests per minute per API key (or per address without a key).'),
+  API_RUN_BACKGROUND_WORKERS: booleanVar()
+    .default(true)
+    .describe('Run the light finalize and callback workers inside the API process.'),
+  DETECT_SCORE_THRESHOLD: numberVar({ min: 0, max: 1 })
+    .default(0.3)
+    .describe('Detections scoring below this (objectness × class probability) are dropped.'),
+  DETECT_CLASSES: stringVar()
+    .optional()
+    .describe('Comma-separated detector labels to keep (e.g. `person,car`); unset keeps every class.'),
+  DETECT_BATCH_SIZE: numberVar({ int: true, min: 1, max: 64 })
+    .default(4)
+    .describe('Frames per inference run, for detector models whose batch size is dynamic.'),
+  DETECT_CONCURRENCY: numberVar({ int: true, min: 1, max: 64 })
+    .default(1)
+    .describe('Shards one detect-worker process works on at once (one thread and model session each).'),
+  CROP_MARGIN: numberVar({ min: 0, max: 1 })
+    .default(0.1)
+    .describe('Margin added on each side of a box before cutting its crop, as a fraction of the box size.'),
+  ORT_INTRA_OP_THREADS: numberVar({ int: true, min: 0, max: 256 })
+    .default(0)
+    .describe('ONNX Runtime threads per operator in each session; 0 = CPU cores ÷ worker concurrency.'),
+  ORT_INTER_OP_THREADS: numberVar({ int: true, min: 1, max: 256 })
+    .default(1)
+    .describe('ONNX Runtime threads running independent operators in parallel, per session.'),
   LOG_LEVEL: enumVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('Log level of every process.'),

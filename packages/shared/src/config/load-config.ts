@@ -20,6 +20,63 @@ export interface ClusteringSettings {
   clusterSelectionMethod: 'eom' | 'leaf';
 }
 
+export interface ApiKeyEntry {
+  key: string;
+  tenantId: string;
+  admin: boolean;
+}
+
+export interface ApiSettings {
+  host: string;
+  port: number;
+  keys: ApiKeyEntry[];
+  tenantsFile?: string;
+  callbackSigningSecret?: string;
+  maxUploadBytes: number;
+  rateLimitPerMinute: number;
+  runBackgroundWorkers: boolean;
+}
+
+const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** `key=tenant[:admin]`, comma-separated. */
+export function parseApiKeys(value: string | undefined): ApiKeyEntry[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const match = /^([^=\s]{16,})=([^:]+)(:admin)?$/.exec(entry);
+      if (!match || !TENANT_ID.test(match[2]!)) {
+        throw new ConfigError([
+          `API_KEYS entry ${JSON.stringify(entry.replace(/^[^=]*/, '<key>'))} must be key=tenant or key=tenant:admin, with keys of at least 16 characters and tenants of letters, digits, "_", "." or "-"`,
+        ]);
+      }
+      return { key: match[1]!, tenantId: match[2]!, admin: match[3] !== undefined };
+    });
+}
+
+export interface DetectorSettings {
+  /** Model name: a manifest in the models directory or a built-in one. */
+  model: string;
+  scoreThreshold: number;
+  /** Labels to keep; undefined keeps every class. */
+  classes?: string[];
+  batchSize: number;
+  concurrency: number;
+  cropMargin: number;
+}
+
+/** `a, b ,c` → ['a', 'b', 'c']; empty or unset → undefined (no filter). */
+export function parseClassList(value: string | undefined): string[] | undefined {
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length ? list : undefined;
+}
+
 /** The validated configuration every Orion process runs with. */
 export interface OrionConfig {
   redis: { url: string; queuePrefix: string };
@@ -27,10 +84,13 @@ export interface OrionConfig {
   s3: S3Settings;
   modelsDir: string;
   pipeline: { targetFps: number; shardSeconds: number };
-  detector: { model: string };
+  detector: DetectorSettings;
+  /** ONNX Runtime threads per session; intraOp 0 = CPU cores ÷ the worker's concurrency. */
+  onnxThreads: { intraOp: number; interOp: number };
   embedding: { model: 'clip' | 'vision'; multimodal: boolean };
   clustering: ClusteringSettings;
   executionProvider: 'auto' | 'cpu' | 'cuda';
+  api: ApiSettings;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -89,7 +149,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     modelsDir: resolve(e.ORION_MODELS_DIR ?? defaultModelsDir()),
     pipeline: { targetFps: e.TARGET_FPS, shardSeconds: e.SHARD_SECONDS },
-    detector: { model: e.DETECTOR_MODEL },
+    detector: {
+      model: e.DETECTOR_MODEL,
+      scoreThreshold: e.DETECT_SCORE_THRESHOLD,
+      classes: parseClassList(e.DETECT_CLASSES),
+      batchSize: e.DETECT_BATCH_SIZE,
+      concurrency: e.DETECT_CONCURRENCY,
+      cropMargin: e.CROP_MARGIN,
+    },
+    onnxThreads: { intraOp: e.ORT_INTRA_OP_THREADS, interOp: e.ORT_INTER_OP_THREADS },
     embedding: { model: e.EMBEDDING_MODEL, multimodal: e.USE_MULTIMODAL_EMBEDDINGS },
     clustering: {
       minClusterSize: e.MIN_CLUSTER_SIZE,
@@ -98,6 +166,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clusterSelectionMethod: e.CLUSTER_SELECTION_METHOD,
     },
     executionProvider: e.EXECUTION_PROVIDER,
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      keys: parseApiKeys(e.API_KEYS),
+      tenantsFile: e.API_TENANTS_FILE,
+      callbackSigningSecret: e.CALLBACK_SIGNING_SECRET,
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      runBackgroundWorkers: e.API_RUN_BACKGROUND_WORKERS,
+    },
     logLevel: e.LOG_LEVEL,
   });
 }

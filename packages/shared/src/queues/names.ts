@@ -3,6 +3,10 @@ export const QueueName = {
   detect: 'detect',
   embed: 'embed',
   cluster: 'cluster',
+  /** Runs once per video run after clustering succeeded or anything failed: records the outcome. */
+  finalize: 'finalize',
+  /** Signed completion/failure callbacks to the caller's URL, retried with backoff. */
+  callbacks: 'callbacks',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

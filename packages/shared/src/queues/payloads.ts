@@ -58,22 +58,45 @@ export const clusterJobSchema = z
   })
   .strict();
 
+export const finalizeJobSchema = z
+  .object({
+    videoId: videoIdSchema,
+    tenantId,
+    runId: runIdSchema,
+  })
+  .strict();
+
+export const callbackJobSchema = z
+  .object({
+    videoId: videoIdSchema,
+    tenantId,
+    url: z.url({ protocol: /^https?$/ }),
+    event: z.enum(['video.completed', 'video.failed']),
+  })
+  .strict();
+
 export type ShardSpan = z.infer<typeof shardSpanSchema>;
 export type DetectJobData = z.infer<typeof detectJobSchema>;
 export type EmbedJobData = z.infer<typeof embedJobSchema>;
 export type ClusteringParams = z.infer<typeof clusteringParamsSchema>;
 export type ClusterJobData = z.infer<typeof clusterJobSchema>;
+export type FinalizeJobData = z.infer<typeof finalizeJobSchema>;
+export type CallbackJobData = z.infer<typeof callbackJobSchema>;
 
 export interface JobDataByQueue {
   [QueueName.detect]: DetectJobData;
   [QueueName.embed]: EmbedJobData;
   [QueueName.cluster]: ClusterJobData;
+  [QueueName.finalize]: FinalizeJobData;
+  [QueueName.callbacks]: CallbackJobData;
 }
 
 const schemas = {
   [QueueName.detect]: detectJobSchema,
   [QueueName.embed]: embedJobSchema,
   [QueueName.cluster]: clusterJobSchema,
+  [QueueName.finalize]: finalizeJobSchema,
+  [QueueName.callbacks]: callbackJobSchema,
 } as const;
 
 /** A job whose data does not match its queue's contract: a bug upstream, never worth retrying. */

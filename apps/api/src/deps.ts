@@ -1,0 +1,42 @@
+import {
+  VideoRepository,
+  createObjectStore,
+  createRedisConnection,
+  type Logger,
+  type OrionConfig,
+} from '@orion/shared';
+import { IdempotencyStore } from './services/idempotency.js';
+import { PipelineQueues } from './services/pipeline-queues.js';
+import { TenantDirectory } from './services/tenant-directory.js';
+import { VideoIntake } from './services/video-intake.js';
+import type { ApiDeps } from './types.js';
+
+/** Builds the API's collaborators from the configuration; `close` releases every connection. */
+export async function createApiDeps(
+  config: OrionConfig,
+  logger: Logger,
+): Promise<ApiDeps & { close(): Promise<void> }> {
+  const tenants = await TenantDirectory.load(config.api);
+  const redis = createRedisConnection(config.redis.url, 'orion-api');
+  const store = createObjectStore(config);
+  const queues = new PipelineQueues(redis, config.redis.queuePrefix);
+  const videos = new VideoRepository(redis, config.redis.queuePrefix);
+  const idempotency = new IdempotencyStore(redis, config.redis.queuePrefix);
+  const intake = new VideoIntake({ store, videos, queues, config, logger });
+  return {
+    config,
+    logger,
+    redis,
+    store,
+    queues,
+    videos,
+    tenants,
+    idempotency,
+    intake,
+    async close() {
+      await queues.close();
+      await redis.quit();
+      await store.close();
+    },
+  };
+}

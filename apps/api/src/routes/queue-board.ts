@@ -1,0 +1,22 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { requireAdmin } from '../plugins/app/auth.js';
+import type { App } from '../types.js';
+
+const BASE_PATH = '/admin/queues';
+
+/** The bull-board dashboard, for admin keys (Bearer, or Basic with the key as password in a browser). */
+export default async function queueBoardRoutes(app: App) {
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(BASE_PATH);
+  createBullBoard({
+    queues: Object.values(app.deps.queues.queues).map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
+    serverAdapter,
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.headers.authorization) void reply.header('www-authenticate', 'Basic realm="orion-admin"');
+  });
+  app.addHook('onRequest', requireAdmin);
+  await app.register(serverAdapter.registerPlugin(), { prefix: BASE_PATH });
+}

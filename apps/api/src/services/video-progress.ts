@@ -1,0 +1,116 @@
+import type { Job } from 'bullmq';
+import {
+  QueueName,
+  jobIds,
+  type PipelineStage,
+  type StageSummary,
+  type VideoFailure,
+  type VideoRecord,
+} from '@orion/shared';
+import type { PipelineQueues } from './pipeline-queues.js';
+
+export type JobPhase = 'pending' | 'running' | 'done' | 'failed';
+
+export interface StageProgress extends StageSummary {
+  state: JobPhase;
+  total: number;
+}
+
+/** What the queues say about one run of a video, read from its jobs (whose ids are deterministic). */
+export interface LiveProgress {
+  stages: Record<PipelineStage, StageProgress>;
+  frames: number;
+  detections: number;
+  entities: number | null;
+  finalized: boolean;
+  failure?: VideoFailure;
+}
+
+function phaseOf(job: Job | undefined): JobPhase {
+  if (!job) return 'pending';
+  if (job.finishedOn) return job.failedReason ? 'failed' : 'done';
+  return job.processedOn ? 'running' : 'pending';
+}
+
+function numberField(value: unknown, field: string): number {
+  const v = (value as Record<string, unknown> | null | undefined)?.[field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+/** The provider a job reported it really ran on (`executionProvider`, by the workers' result contract). */
+function providerOf(value: unknown): string | undefined {
+  const v = value as { executionProvider?: unknown; provider?: unknown } | null | undefined;
+  const p = v?.executionProvider ?? v?.provider;
+  return typeof p === 'string' ? p : undefined;
+}
+
+function summarise(jobs: (Job | undefined)[], total: number): StageProgress {
+  const finished = jobs.filter((j): j is Job => phaseOf(j) === 'done');
+  const started = jobs.filter((j): j is Job => !!j?.processedOn);
+  const phases = jobs.map(phaseOf);
+  const state: JobPhase = phases.includes('failed')
+    ? 'failed'
+    : finished.length === total
+      ? 'done'
+      : started.length > 0
+        ? 'running'
+        : 'pending';
+  const providers = new Set(finished.map((j) => providerOf(j.returnvalue)).filter((p): p is string => !!p));
+  return {
+    state,
+    total,
+    jobsCompleted: finished.length,
+    busyMs: finished.reduce((sum, j) => sum + (j.finishedOn! - j.processedOn!), 0),
+    wallMs: finished.length
+      ? Math.max(...finished.map((j) => j.finishedOn!)) - Math.min(...started.map((j) => j.processedOn!))
+      : 0,
+    executionProviders: [...providers].sort(),
+  };
+}
+
+/** A job's own failure, as opposed to BullMQ's "child … failed" note on parents of a failed job. */
+function ownFailure(job: Job | undefined): boolean {
+  return phaseOf(job) === 'failed' && !/^child \S+ failed$/.test(job!.failedReason);
+}
+
+export async function readLiveProgress(queues: PipelineQueues, record: VideoRecord): Promise<LiveProgress> {
+  const n = record.plan.shardCount;
+  const shards = Array.from({ length: n }, (_, k) => k);
+  const [detect, embed, cluster, finalize] = await Promise.all([
+    Promise.all(shards.map((k) => queues.job(QueueName.detect, jobIds.detect(record.id, k)))),
+    Promise.all(shards.map((k) => queues.job(QueueName.embed, jobIds.embed(record.id, k)))),
+    queues.job(QueueName.cluster, jobIds.cluster(record.id, record.runId)),
+    queues.job(QueueName.finalize, jobIds.finalize(record.id, record.runId)),
+  ]);
+
+  let failure: VideoFailure | undefined;
+  const stageJobs: [PipelineStage, (Job | undefined)[]][] = [
+    ['detect', detect],
+    ['embed', embed],
+    ['cluster', [cluster]],
+  ];
+  for (const [stage, jobs] of stageJobs) {
+    const failed = jobs.find(ownFailure);
+    if (failed) {
+      failure = {
+        stage,
+        shardIndex:
+          stage === 'cluster' ? undefined : (failed.data as { shard: { index: number } }).shard.index,
+        jobId: failed.id,
+        attempts: failed.attemptsMade,
+        message: failed.failedReason,
+      };
+      break;
+    }
+  }
+
+  const detectDone = detect.filter((j) => phaseOf(j) === 'done');
+  return {
+    stages: { detect: summarise(detect, n), embed: summarise(embed, n), cluster: summarise([cluster], 1) },
+    frames: detectDone.reduce((s, j) => s + numberField(j!.returnvalue, 'frames'), 0),
+    detections: detectDone.reduce((s, j) => s + numberField(j!.returnvalue, 'detections'), 0),
+    entities: phaseOf(cluster) === 'done' ? numberField(cluster!.returnvalue, 'entities') : null,
+    finalized: phaseOf(finalize) === 'done',
+    failure,
+  };
+}

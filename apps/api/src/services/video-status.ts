@@ -1,0 +1,115 @@
+import { TERMINAL_STATES, type PipelineStage, type VideoRecord, type VideoState } from '@orion/shared';
+import type { VideoStatus } from '../schemas/video.js';
+import type { PipelineQueues } from './pipeline-queues.js';
+import { readLiveProgress, type LiveProgress, type StageProgress } from './video-progress.js';
+
+// Share of the overall percentage per stage (detection dominates the cost of a video).
+const WEIGHTS = { detect: 55, embed: 30, cluster: 15 } as const;
+
+const emptyStage = (total: number): StageProgress => ({
+  state: 'pending',
+  total,
+  jobsCompleted: 0,
+  busyMs: 0,
+  wallMs: 0,
+  executionProviders: [],
+});
+
+/** Progress as recorded when the video finished (its jobs may since have been removed from Redis). */
+function recordedProgress(record: VideoRecord): LiveProgress {
+  const n = record.plan.shardCount;
+  const stages = {} as LiveProgress['stages'];
+  for (const stage of ['detect', 'embed', 'cluster'] as PipelineStage[]) {
+    const total = stage === 'cluster' ? 1 : n;
+    const s = record.summary?.stages[stage];
+    const failed = record.error?.stage === stage;
+    stages[stage] = s
+      ? { ...s, total, state: failed ? 'failed' : s.jobsCompleted === total ? 'done' : 'pending' }
+      : { ...emptyStage(total), state: failed ? 'failed' : 'pending' };
+  }
+  return {
+    stages,
+    frames: record.summary?.frames ?? 0,
+    detections: record.summary?.detections ?? 0,
+    entities: record.summary?.entities ?? null,
+    finalized: true,
+    failure: record.error,
+  };
+}
+
+function stateOf(record: VideoRecord, live: LiveProgress): VideoState {
+  if (TERMINAL_STATES.includes(record.state)) return record.state;
+  // A job failed after all its retries: the video has failed even before finalize records it.
+  if (live.failure) return 'failed';
+  const anyStarted = Object.values(live.stages).some((s) => s.state !== 'pending');
+  return anyStarted ? 'processing' : 'queued';
+}
+
+function percentOf(state: VideoState, live: LiveProgress): number {
+  if (state === 'completed') return 100;
+  const { detect, embed, cluster } = live.stages;
+  const raw =
+    (WEIGHTS.detect * detect.jobsCompleted) / detect.total +
+    (WEIGHTS.embed * embed.jobsCompleted) / embed.total +
+    WEIGHTS.cluster * (cluster.state === 'done' ? 1 : cluster.state === 'running' ? 0.3 : 0);
+  return Math.min(99, Math.floor(raw));
+}
+
+function stageOf(state: VideoState, live: LiveProgress): VideoStatus['stage'] {
+  if (state === 'completed') return 'done';
+  if (state === 'queued') return 'queued';
+  if (live.failure) return live.failure.stage === 'finalize' ? 'cluster' : live.failure.stage;
+  if (live.stages.detect.state !== 'done') return 'detect';
+  if (live.stages.embed.state !== 'done') return 'embed';
+  return 'cluster';
+}
+
+const stageView = (s: StageProgress) => ({
+  state: s.state,
+  completed: s.jobsCompleted,
+  total: s.total,
+  busyMs: s.busyMs,
+  wallMs: s.jobsCompleted ? s.wallMs : null,
+  executionProviders: s.executionProviders,
+});
+
+/** Reads the queues only while the video is in flight; finished videos answer from their record. */
+export async function videoStatus(record: VideoRecord, queues: PipelineQueues): Promise<VideoStatus> {
+  const terminal = TERMINAL_STATES.includes(record.state);
+  const live = terminal ? recordedProgress(record) : await readLiveProgress(queues, record);
+  const state = stateOf(record, live);
+  const error = record.error ?? live.failure;
+  return {
+    id: record.id,
+    state,
+    stage: stageOf(state, live),
+    percent: percentOf(state, live),
+    filename: record.filename,
+    tags: record.tags,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    finishedAt: record.finishedAt,
+    video: {
+      durationSeconds: record.probe.durationSeconds,
+      width: record.probe.video.width,
+      height: record.probe.video.height,
+      fps: record.probe.video.fps,
+      codec: record.probe.video.codec,
+    },
+    plan: record.plan,
+    progress: {
+      detect: stageView(live.stages.detect),
+      embed: stageView(live.stages.embed),
+      cluster: stageView(live.stages.cluster),
+    },
+    counts: { frames: live.frames, detections: live.detections, entities: live.entities },
+    runId: record.runId,
+    ...(error ? { error } : {}),
+  };
+}
+
+/** The state a list filter compares against: recorded when final, else from the queues. */
+export async function currentState(record: VideoRecord, queues: PipelineQueues): Promise<VideoState> {
+  if (TERMINAL_STATES.includes(record.state)) return record.state;
+  return stateOf(record, await readLiveProgress(queues, record));
+}

@@ -1,0 +1,42 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger, ObjectStore, OrionConfig, VideoRepository } from '@orion/shared';
+import type { IdempotencyStore } from './services/idempotency.js';
+import type { PipelineQueues } from './services/pipeline-queues.js';
+import type { TenantDirectory } from './services/tenant-directory.js';
+import type { VideoIntake } from './services/video-intake.js';
+
+/** Everything the routes use, built once at start (see deps.ts) and decorated onto the app. */
+export interface ApiDeps {
+  config: OrionConfig;
+  logger: Logger;
+  redis: Redis;
+  store: ObjectStore;
+  queues: PipelineQueues;
+  videos: VideoRepository;
+  tenants: TenantDirectory;
+  idempotency: IdempotencyStore;
+  intake: VideoIntake;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: ApiDeps;
+    routeList: { method: string; url: string }[];
+  }
+}

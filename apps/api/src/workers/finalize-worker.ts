@@ -1,0 +1,89 @@
+import { Worker, type Job } from 'bullmq';
+import {
+  QueueName,
+  createRedisConnection,
+  jobIds,
+  parseJobData,
+  videoKeys,
+  type FinalizeJobData,
+  type Logger,
+  type ObjectStore,
+  type VideoRecord,
+  type VideoRepository,
+} from '@orion/shared';
+import type { PipelineQueues } from '../services/pipeline-queues.js';
+import { readLiveProgress } from '../services/video-progress.js';
+
+export interface FinalizeDeps {
+  redisUrl: string;
+  queues: PipelineQueues;
+  videos: VideoRepository;
+  store: ObjectStore;
+  logger: Logger;
+}
+
+/**
+ * Records how a video run ended. The flow makes this job run exactly once per run, after clustering
+ * completed or after any job of the run failed for good, so it is the one place that writes the
+ * terminal state and, when asked, queues the signed callback.
+ */
+export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<{ state: string }> {
+  const data: FinalizeJobData = parseJobData(QueueName.finalize, job.data);
+  const record = await deps.videos.get(data.videoId);
+  if (!record) {
+    // Deleted while in flight: remove whatever running jobs wrote after the deletion.
+    await deps.store.deletePrefix(videoKeys(data.videoId).root);
+    return { state: 'deleted' };
+  }
+  if (record.state === 'canceled') return { state: 'canceled' };
+
+  const live = await readLiveProgress(deps.queues, record);
+  const ignored = await job.getIgnoredChildrenFailures();
+  const failed = Object.keys(ignored).length > 0 || !!live.failure;
+  const failure = failed
+    ? (live.failure ?? { stage: 'cluster' as const, message: Object.values(ignored)[0] ?? 'unknown failure' })
+    : undefined;
+
+  const updated = await deps.videos.update(record.id, (r): VideoRecord => ({
+    ...r,
+    state: failed ? 'failed' : 'completed',
+    finishedAt: new Date().toISOString(),
+    summary: {
+      frames: live.frames,
+      detections: live.detections,
+      entities: live.entities,
+      stages: {
+        detect: live.stages.detect,
+        embed: live.stages.embed,
+        cluster: live.stages.cluster,
+      },
+    },
+    ...(failure ? { error: failure } : {}),
+  }));
+  deps.logger.info({ videoId: record.id, state: updated?.state, error: failure?.message }, 'video finished');
+
+  if (updated?.callbackUrl) {
+    await deps.queues.queues[QueueName.callbacks].add(
+      'callback',
+      {
+        videoId: record.id,
+        tenantId: record.tenantId,
+        url: updated.callbackUrl,
+        event: failed ? 'video.failed' : 'video.completed',
+      },
+      { jobId: jobIds.callback(record.id, record.runId) },
+    );
+  }
+  return { state: updated?.state ?? 'deleted' };
+}
+
+export function startFinalizeWorker(deps: FinalizeDeps): Worker {
+  const worker = new Worker(QueueName.finalize, (job) => finalizeVideo(job, deps), {
+    connection: createRedisConnection(deps.redisUrl, 'orion-api-finalize'),
+    prefix: deps.queues.prefix,
+    concurrency: 4,
+  });
+  worker.on('failed', (job, err) => deps.logger.error({ err, jobId: job?.id }, 'finalize failed'));
+  worker.on('error', (err) => deps.logger.error({ err }, 'finalize worker error'));
+  return worker;
+}

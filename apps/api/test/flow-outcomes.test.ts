@@ -1,0 +1,177 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker, type Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueueName, createRedisConnection } from '@orion/shared';
+import { verifyCallback } from '../src/workers/callback-signature.js';
+import { fileForm, makeMedia, startApi, type ApiHarness } from './harness.js';
+
+// The detect, embed and cluster processors below stand in for the stage workers: they return what
+// those workers return (a small summary) or fail a chosen shard, so that the flow's fan-in, failure
+// policy, finalize step and callbacks are exercised on real queues.
+const FAILING_SHARD = 1;
+
+let api: ApiHarness;
+let media: Awaited<ReturnType<typeof makeMedia>>;
+const workers: Worker[] = [];
+const callbacks: { headers: IncomingMessage['headers']; body: string }[] = [];
+let callbackUrl: string;
+let closeReceiver: () => Promise<void>;
+
+function stageWorker(queue: QueueName, fn: (job: Job) => Promise<unknown>) {
+  const w = new Worker(queue, fn, {
+    connection: createRedisConnection(inject('redisUrl')),
+    prefix: api.prefix,
+    settings: { backoffStrategy: () => 50 },
+  });
+  workers.push(w);
+}
+
+beforeAll(async () => {
+  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
+  stageWorker(QueueName.detect, async (job) => {
+    const record = await api.deps.videos.get(job.data.videoId);
+    if (job.data.shard.index === FAILING_SHARD && record?.tags.includes('fail-shard')) {
+      throw new Error('corrupt shard: invalid NAL unit size');
+    }
+    return { frames: 40, detections: 7, executionProvider: 'cpu' };
+  });
+  stageWorker(QueueName.embed, async () => ({ crops: 7, executionProvider: 'cpu' }));
+  stageWorker(QueueName.cluster, async () => ({ entities: 3 }));
+
+  let received = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received++;
+      // The receiver is down for the first delivery: the callback must be retried.
+      if (received === 1) {
+        res.writeHead(503).end();
+        return;
+      }
+      callbacks.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  closeReceiver = () => new Promise((r) => server.close(() => r()));
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await api?.close();
+  await media?.cleanup();
+  await closeReceiver?.();
+});
+
+async function submit(path: string, name: string, fields: Record<string, string> = {}) {
+  const res = await api.request('/v1/videos', {
+    method: 'POST',
+    body: await fileForm([{ path, name }], fields),
+  });
+  expect(res.status).toBe(202);
+  return (await res.json()).videos[0].id as string;
+}
+
+async function waitForState(id: string, states: string[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await (await api.request(`/v1/videos/${id}`)).json();
+    if (states.includes(status.state) && (status.state !== 'completed' || status.percent === 100))
+      return status;
+    if (Date.now() > deadline) throw new Error(`video ${id} stuck in ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a video whose every shard succeeds', () => {
+  it('reaches completed at 100 % with counts, timings and providers per stage', async () => {
+    const id = await submit(media.long, 'long.mp4');
+    const status = await waitForState(id, ['completed', 'failed']);
+    expect(status).toMatchObject({
+      state: 'completed',
+      stage: 'done',
+      percent: 100,
+      counts: { frames: 120, detections: 21, entities: 3 },
+      progress: {
+        detect: { state: 'done', completed: 3, total: 3, executionProviders: ['cpu'] },
+        embed: { state: 'done', completed: 3, total: 3, executionProviders: ['cpu'] },
+        cluster: { state: 'done', completed: 1, total: 1 },
+      },
+    });
+    expect(status.progress.detect.wallMs).toBeGreaterThanOrEqual(0);
+    expect(status.finishedAt).toBeTruthy();
+    expect(status.error).toBeUndefined();
+  });
+});
+
+describe('a shard that always fails', () => {
+  it('leaves the video failed, naming the shard and the reason, never stuck', async () => {
+    const id = await submit(media.long, 'long.mp4', { tags: 'fail-shard', callbackUrl });
+    const status = await waitForState(id, ['failed']);
+    expect(status.error).toMatchObject({
+      stage: 'detect',
+      shardIndex: FAILING_SHARD,
+      attempts: 3,
+      message: 'corrupt shard: invalid NAL unit size',
+    });
+    expect(status.percent).toBeLessThan(100);
+    // Nothing is left waiting for children.
+    const counts = await api.deps.queues.queues.cluster.getJobCounts('waiting-children', 'failed');
+    expect(counts['waiting-children']).toBe(0);
+    const failed = await (
+      await api.request('/v1/queues/detect/failed', { key: 'admin-key-0123456789abcdef' })
+    ).json();
+    expect(failed.jobs).toContainEqual(
+      expect.objectContaining({
+        videoId: id,
+        shardIndex: FAILING_SHARD,
+        reason: 'corrupt shard: invalid NAL unit size',
+        attempts: 3,
+      }),
+    );
+  });
+});
+
+async function callbackFor(id: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const cb = callbacks.find((c) => JSON.parse(c.body).video.id === id);
+    if (cb) return cb;
+    if (Date.now() > deadline) throw new Error(`no callback arrived for ${id}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('callbacks', () => {
+  it('POSTs the final status, signed with HMAC-SHA256, retrying a receiver that was down', async () => {
+    const id = await submit(media.short, 'short.mp4', { callbackUrl });
+    await waitForState(id, ['completed']);
+    const cb = await callbackFor(id);
+    expect(JSON.parse(cb.body)).toMatchObject({
+      event: 'video.completed',
+      video: { id, state: 'completed', percent: 100 },
+    });
+    const timestamp = Number(cb.headers['x-orion-timestamp']);
+    expect(
+      verifyCallback('test-callback-secret', timestamp, cb.body, String(cb.headers['x-orion-signature'])),
+    ).toBe(true);
+    expect(verifyCallback('wrong-secret', timestamp, cb.body, String(cb.headers['x-orion-signature']))).toBe(
+      false,
+    );
+  });
+
+  it('tells about failures too', async () => {
+    const failedIds = (await (await api.request('/v1/videos?state=failed')).json()).videos.map(
+      (v: { id: string }) => v.id,
+    );
+    expect(failedIds).toHaveLength(1);
+    const cb = await callbackFor(failedIds[0]);
+    expect(JSON.parse(cb.body)).toMatchObject({
+      event: 'video.failed',
+      video: { state: 'failed', error: { shardIndex: FAILING_SHARD } },
+    });
+  });
+});

@@ -1,0 +1,127 @@
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VIDEO_STATES } from '@orion/shared';
+import { VideoState } from '../src/schemas/video.js';
+import { KEYS, fileForm, makeMedia, startApi, type ApiHarness, type TestResponse } from './harness.js';
+
+interface OpenApiDoc {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
+  components: { schemas: Record<string, object> };
+}
+
+let api: ApiHarness;
+let media: Awaited<ReturnType<typeof makeMedia>>;
+let doc: OpenApiDoc;
+let ajv: AjvClass;
+// ajv is CommonJS with a `default` export; require() sidesteps the ESM interop differences.
+const require = createRequire(import.meta.url);
+const Ajv = (require('ajv') as { default: new (opts: object) => AjvClass }).default;
+const addFormats = require('ajv-formats') as (ajv: AjvClass) => void;
+
+beforeAll(async () => {
+  [api, media] = await Promise.all([startApi(), makeMedia()]);
+  doc = (await (await fetch(`${api.url}/docs/json`)).json()) as OpenApiDoc;
+  ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  // Fastify names shared schemas `def-N` in the document; register them under their refs.
+  for (const [name, schema] of Object.entries(doc.components.schemas))
+    ajv.addSchema(schema, `#/components/schemas/${name}`);
+});
+afterAll(async () => {
+  await api?.close();
+  await media?.cleanup();
+});
+
+/** `/v1/videos/:id` → `/v1/videos/{id}` as OpenAPI writes paths. */
+const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+
+describe('OpenAPI document at /docs/json', () => {
+  it('describes every API route with its responses', () => {
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    const served = api.routeList
+      .filter((r) => /^\/(v1|health|ready)/.test(r.url) && r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .map((r) => `${r.method} ${openApiPath(r.url)}`);
+    expect(served.length).toBeGreaterThanOrEqual(10);
+    for (const route of served) expect(documented, route).toContain(route);
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
+        expect(success.length, `${method} ${path} documents no success response`).toBeGreaterThan(0);
+        if (path.startsWith('/v1')) expect(Object.keys(op.responses), `${method} ${path}`).toContain('401');
+      }
+    }
+  });
+
+  it('has the same video states as the shared contract', () => {
+    expect(VideoState.anyOf.map((s: { const: string }) => s.const)).toEqual([...VIDEO_STATES]);
+  });
+
+  it('matches what every route really answers', async () => {
+    const upload = await api.request('/v1/videos', {
+      method: 'POST',
+      body: await fileForm([
+        { path: media.short, name: 's.mp4' },
+        { path: media.text, name: 't.mp4' },
+      ]),
+    });
+    const id = (await upload.clone().json()).videos[0].id;
+    const json = { 'content-type': 'application/json' };
+    const calls: [string, string, Promise<TestResponse>][] = [
+      ['post', '/v1/videos', Promise.resolve(upload)],
+      [
+        'post',
+        '/v1/videos',
+        api.request('/v1/videos', { method: 'POST', headers: json, body: '{"sources":[{"key":"a","x":1}]}' }),
+      ],
+      ['post', '/v1/videos', api.request('/v1/videos', { method: 'POST', key: null })],
+      ['get', '/v1/videos', api.request('/v1/videos?limit=5')],
+      ['get', '/v1/videos/{id}', api.request(`/v1/videos/${id}`)],
+      ['get', '/v1/videos/{id}', api.request('/v1/videos/nope')],
+      [
+        'post',
+        '/v1/uploads',
+        api.request('/v1/uploads', {
+          method: 'POST',
+          headers: json,
+          body: '{"files":[{"filename":"a.mp4"}]}',
+        }),
+      ],
+      ['get', '/v1/queues', api.request('/v1/queues', { key: KEYS.admin })],
+      ['get', '/v1/queues', api.request('/v1/queues')],
+      ['get', '/v1/queues/{name}/failed', api.request('/v1/queues/detect/failed', { key: KEYS.admin })],
+      ['get', '/v1/queues/{name}/failed', api.request('/v1/queues/nope/failed', { key: KEYS.admin })],
+      [
+        'post',
+        '/v1/queues/{name}/jobs/{jobId}/retry',
+        api.request('/v1/queues/detect/jobs/nope/retry', { method: 'POST', key: KEYS.admin }),
+      ],
+      ['get', '/health', api.request('/health')],
+      ['get', '/ready', api.request('/ready')],
+      ['delete', '/v1/videos/{id}', api.request(`/v1/videos/${id}`, { method: 'DELETE' })],
+    ];
+    const seen = new Set<string>();
+    for (const [method, path, pending] of calls) {
+      const res = await pending;
+      const spec = doc.paths[path]?.[method]?.responses[String(res.status)];
+      expect(spec, `${method} ${path} answered ${res.status}, which is not documented`).toBeDefined();
+      const schema = spec!.content?.['application/json']?.schema;
+      expect(schema, `${method} ${path} ${res.status} has no schema`).toBeDefined();
+      const body = await res.json();
+      const validate = ajv.compile(schema!);
+      expect(validate(body), `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}`).toBe(
+        true,
+      );
+      seen.add(`${method} ${path}`);
+    }
+    const all = Object.entries(doc.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m} ${p}`));
+    expect([...seen].sort()).toEqual(all.sort());
+  });
+});

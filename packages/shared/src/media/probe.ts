@@ -1,0 +1,82 @@
+import ffmpeg from 'fluent-ffmpeg';
+import type { ReadLocation } from '../storage/object-store.js';
+
+/** What Orion needs to know about a video before planning it. */
+export interface MediaProbe {
+  durationSeconds: number;
+  formatName: string;
+  sizeBytes?: number;
+  video: { codec: string; width: number; height: number; fps: number; frameCount?: number };
+  hasAudio: boolean;
+}
+
+/** The file is not a usable video; the message says why, in words a user can act on. */
+export class InvalidMediaError extends Error {
+  readonly code = 'ERR_INVALID_MEDIA';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidMediaError';
+  }
+}
+
+function parseRate(rate: string | undefined): number {
+  if (!rate) return 0;
+  const [num, den] = rate.split('/').map(Number);
+  if (!num || !den) return Number(num) || 0;
+  return num / den;
+}
+
+function firstLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines[lines.length - 1] ?? text;
+}
+
+/**
+ * ffprobe of a local path or a (presigned) URL. Rejects with InvalidMediaError when ffprobe cannot read
+ * the data, when there is no video stream, or when the duration is zero or unknown.
+ */
+export function probeMedia(location: ReadLocation | string): Promise<MediaProbe> {
+  const input =
+    typeof location === 'string' ? location : location.kind === 'path' ? location.path : location.url;
+  return new Promise((resolve, reject) => {
+    ffmpeg.ffprobe(input, (err, data) => {
+      if (err) {
+        reject(new InvalidMediaError(`not a readable video (ffprobe: ${firstLine((err as Error).message)})`));
+        return;
+      }
+      const stream = data.streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+      if (!stream) {
+        reject(new InvalidMediaError('the file has no video stream'));
+        return;
+      }
+      const duration = Number(data.format.duration ?? stream.duration);
+      if (!Number.isFinite(duration) || duration <= 0) {
+        reject(new InvalidMediaError('the video has zero or unknown duration'));
+        return;
+      }
+      const width = stream.width ?? 0;
+      const height = stream.height ?? 0;
+      if (width <= 0 || height <= 0) {
+        reject(new InvalidMediaError('the video stream has no picture size'));
+        return;
+      }
+      const frames = Number(stream.nb_frames);
+      resolve({
+        durationSeconds: duration,
+        formatName: data.format.format_name ?? 'unknown',
+        sizeBytes: data.format.size ? Number(data.format.size) : undefined,
+        video: {
+          codec: stream.codec_name ?? 'unknown',
+          width,
+          height,
+          fps: parseRate(stream.avg_frame_rate) || parseRate(stream.r_frame_rate),
+          frameCount: Number.isFinite(frames) && frames > 0 ? frames : undefined,
+        },
+        hasAudio: data.streams.some((s) => s.codec_type === 'audio'),
+      });
+    });
+  });
+}

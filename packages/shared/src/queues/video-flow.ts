@@ -1,0 +1,95 @@
+import type { FlowJob } from 'bullmq';
+import { DEFAULT_JOB_OPTIONS } from './connection.js';
+import { QueueName } from './names.js';
+import type { ClusteringParams, ShardSpan } from './payloads.js';
+
+/**
+ * Job ids are deterministic, so a video's jobs can be found (status, cancel) without bookkeeping and
+ * adding the same flow twice is a no-op. BullMQ forbids `:` in custom ids; video ids cannot hold `.`.
+ */
+export const jobIds = {
+  detect: (videoId: string, shard: number) => `${videoId}.detect.${shard}`,
+  embed: (videoId: string, shard: number) => `${videoId}.embed.${shard}`,
+  cluster: (videoId: string, runId: string) => `${videoId}.cluster.${runId}`,
+  finalize: (videoId: string, runId: string) => `${videoId}.finalize.${runId}`,
+  callback: (videoId: string, runId: string) => `${videoId}.callback.${runId}`,
+};
+
+export interface VideoFlowInput {
+  videoId: string;
+  tenantId: string;
+  sourceKey: string;
+  shards: ShardSpan[];
+  targetFps: number;
+  runId: string;
+  embedding: 'vision' | 'multimodal';
+  clustering: ClusteringParams;
+  prefix: string;
+}
+
+/**
+ * The flow of one video:
+ *
+ *   finalize ◀── cluster ◀── embed[k] ◀── detect[k]   (k = 0 … n-1)
+ *
+ * A parent runs only when all its children are done, so clustering waits for every shard. Failure
+ * policy: a detect or embed job that fails after its retries fails its parent (`failParentOnFailure`),
+ * up to cluster, so no job waits for children forever; cluster's failure is *ignored* by finalize
+ * (`ignoreDependencyOnFailure`), which therefore always runs once and records `completed` or `failed`
+ * with the failing shard and reason.
+ */
+export function buildVideoFlow(input: VideoFlowInput): FlowJob {
+  const { videoId, tenantId, prefix } = input;
+  const shardJobs: FlowJob[] = input.shards.map((shard) => ({
+    name: `embed shard ${shard.index}`,
+    queueName: QueueName.embed,
+    prefix,
+    data: { videoId, tenantId, shard },
+    opts: {
+      ...DEFAULT_JOB_OPTIONS.embed,
+      jobId: jobIds.embed(videoId, shard.index),
+      failParentOnFailure: true,
+    },
+    children: [
+      {
+        name: `detect shard ${shard.index}`,
+        queueName: QueueName.detect,
+        prefix,
+        data: { videoId, tenantId, sourceKey: input.sourceKey, shard, targetFps: input.targetFps },
+        opts: {
+          ...DEFAULT_JOB_OPTIONS.detect,
+          jobId: jobIds.detect(videoId, shard.index),
+          failParentOnFailure: true,
+        },
+      },
+    ],
+  }));
+  return {
+    name: 'finalize video',
+    queueName: QueueName.finalize,
+    prefix,
+    data: { videoId, tenantId, runId: input.runId },
+    opts: { ...DEFAULT_JOB_OPTIONS.finalize, jobId: jobIds.finalize(videoId, input.runId) },
+    children: [
+      {
+        name: 'cluster video',
+        queueName: QueueName.cluster,
+        prefix,
+        data: {
+          videoId,
+          tenantId,
+          shardCount: input.shards.length,
+          runId: input.runId,
+          embedding: input.embedding,
+          params: input.clustering,
+        },
+        opts: {
+          ...DEFAULT_JOB_OPTIONS.cluster,
+          jobId: jobIds.cluster(videoId, input.runId),
+          ignoreDependencyOnFailure: true,
+        },
+        children: shardJobs,
+      },
+    ],
+  };
+}

@@ -1,0 +1,60 @@
+import type { MediaProbe } from '../media/probe.js';
+import type { ClusteringParams } from '../queues/payloads.js';
+
+export const VIDEO_STATES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
+export type VideoState = (typeof VIDEO_STATES)[number];
+export const TERMINAL_STATES: readonly VideoState[] = ['completed', 'failed', 'canceled'];
+
+export type PipelineStage = 'detect' | 'embed' | 'cluster';
+
+export interface StageSummary {
+  /** Jobs of this stage that completed. */
+  jobsCompleted: number;
+  /** Sum of the jobs' own processing time. */
+  busyMs: number;
+  /** From the first job's start to the last job's end. */
+  wallMs: number;
+  /** Execution providers the stage's jobs reported really using (e.g. `cpu`, `cuda`). */
+  executionProviders: string[];
+}
+
+export interface VideoFailure {
+  stage: PipelineStage | 'finalize';
+  shardIndex?: number;
+  jobId?: string;
+  attempts?: number;
+  message: string;
+}
+
+/** The durable record of one video, written by the API (creation) and the finalize step (outcome). */
+export interface VideoRecord {
+  id: string;
+  tenantId: string;
+  filename?: string;
+  sourceKey: string;
+  /** True when Orion stored the source (upload) and may delete it; false for a caller's existing key. */
+  ownsSource: boolean;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  /** `queued` until a terminal state is recorded; live progress comes from the queues. */
+  state: VideoState;
+  tags: string[];
+  callbackUrl?: string;
+  probe: MediaProbe;
+  plan: { shardSeconds: number; targetFps: number; shardCount: number };
+  /** The clustering run whose results are current (a recluster adds a new run). */
+  runId: string;
+  embedding: 'vision' | 'multimodal';
+  clustering: ClusteringParams;
+  /** Totals and per-stage figures, filled in when the video finishes. */
+  summary?: VideoSummary;
+  error?: VideoFailure;
+}
+
+export interface VideoSummary {
+  frames: number;
+  detections: number;
+  entities: number | null;
+  stages: Partial<Record<PipelineStage, StageSummary>>;
+}
