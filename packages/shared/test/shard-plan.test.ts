@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planShards } from '@orion/shared';
+
+describe('planShards', () => {
+  it('splits 25 s into 10 s shards: 3 shards, the last shorter', () => {
+    expect(planShards(25, 10)).toEqual([
+      { index: 0, count: 3, startSeconds: 0, endSeconds: 10 },
+      { index: 1, count: 3, startSeconds: 10, endSeconds: 20 },
+      { index: 2, count: 3, startSeconds: 20, endSeconds: 25 },
+    ]);
+  });
+
+  it('covers the video without gaps or overlaps', () => {
+    for (const [duration, size] of [
+      [23.4, 10],
+      [60, 7.5],
+      [0.5, 10],
+      [3600.04, 10],
+    ] as const) {
+      const shards = planShards(duration, size);
+      expect(shards[0]!.startSeconds).toBe(0);
+      expect(shards.at(-1)!.endSeconds).toBe(duration);
+      for (let i = 1; i < shards.length; i++) expect(shards[i]!.startSeconds).toBe(shards[i - 1]!.endSeconds);
+      expect(shards.every((s) => s.endSeconds > s.startSeconds && s.count === shards.length)).toBe(true);
+    }
+  });
+
+  it('does not make a shard of container rounding noise', () => {
+    expect(planShards(20.0000001, 10)).toHaveLength(2);
+    expect(planShards(20.01, 10)).toHaveLength(3);
+  });
+
+  it('refuses non-positive durations and sizes', () => {
+    expect(() => planShards(0, 10)).toThrow(/duration must be positive/);
+    expect(() => planShards(10, 0)).toThrow(/shardSeconds must be positive/);
+  });
+});
