@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandler } from './plugins/app/error-handler.js';
 import { authenticate } from './plugins/app/auth.js';
+import metricsRoutes from './plugins/app/metrics.js';
 import loadShedding from './plugins/external/load-shedding.js';
 import multipart from './plugins/external/multipart.js';
 import security from './plugins/external/security.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerErrorHandler(app);
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(async (v1: App) => {
     v1.addHook('onRequest', authenticate(deps.tenants));
     await v1.register(videoRoutes);

@@ -1,7 +1,10 @@
 import {
   VideoRepository,
+  createMetrics,
   createObjectStore,
   createRedisConnection,
+  instrumentStore,
+  observeQueues,
   type Logger,
   type OrionConfig,
 } from '@orion/shared';
@@ -17,9 +20,12 @@ export async function createApiDeps(
   logger: Logger,
 ): Promise<ApiDeps & { close(): Promise<void> }> {
   const tenants = await TenantDirectory.load(config.api);
+  const metrics = createMetrics('api');
   const redis = createRedisConnection(config.redis.url, 'orion-api');
-  const store = createObjectStore(config);
+  redis.on('error', () => metrics.redisErrors.inc());
+  const store = instrumentStore(createObjectStore(config), metrics);
   const queues = new PipelineQueues(redis, config.redis.queuePrefix);
+  observeQueues(metrics, Object.values(queues.queues));
   const videos = new VideoRepository(redis, config.redis.queuePrefix);
   const idempotency = new IdempotencyStore(redis, config.redis.queuePrefix);
   const intake = new VideoIntake({ store, videos, queues, config, logger });
@@ -33,6 +39,7 @@ export async function createApiDeps(
     tenants,
     idempotency,
     intake,
+    metrics,
     async close() {
       await queues.close();
       await redis.quit();

@@ -7,7 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Logger, ObjectStore, OrionConfig, VideoRepository } from '@orion/shared';
+import type { Logger, ObjectStore, OrionConfig, OrionMetrics, VideoRepository } from '@orion/shared';
 import type { IdempotencyStore } from './services/idempotency.js';
 import type { PipelineQueues } from './services/pipeline-queues.js';
 import type { TenantDirectory } from './services/tenant-directory.js';
@@ -24,6 +24,7 @@ export interface ApiDeps {
   tenants: TenantDirectory;
   idempotency: IdempotencyStore;
   intake: VideoIntake;
+  metrics: OrionMetrics;
 }
 
 export type App = FastifyInstance<

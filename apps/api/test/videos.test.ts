@@ -278,3 +278,28 @@ describe('DELETE /v1/videos/:id', () => {
     expect((await api.request(`/v1/videos/${id}`)).status).toBe(404);
   });
 });
+
+describe('GET /metrics', () => {
+  it('exposes queue depths, HTTP latency and process metrics in Prometheus format, without a key', async () => {
+    await api.request('/v1/videos');
+    const res = await api.request('/metrics', { key: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    const sample = (name: string, labels: string[]) =>
+      text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
+    expect(sample('orion_queue_jobs', ['queue="detect"', 'state="waiting"', 'component="api"'])).toMatch(
+      / [1-9]\d*$/,
+    );
+    expect(sample('orion_queue_backlog', ['queue="detect"'])).toMatch(/ [1-9]\d*$/);
+    expect(
+      sample('orion_http_request_duration_seconds_count', [
+        'method="GET"',
+        'route="/v1/videos"',
+        'status="200"',
+      ]),
+    ).toMatch(/ [1-9]\d*$/);
+    expect(text).toMatch(/orion_process_resident_memory_bytes/);
+    expect(text).toMatch(/orion_storage_errors_total/);
+  });
+});

@@ -20,3 +20,6 @@ export * from './media/probe.js';
 export * from './media/shard-plan.js';
 export * from './videos/video-record.js';
 export * from './videos/video-repository.js';
+export * from './metrics/metrics.js';
+export * from './metrics/ops-server.js';
+export * from './metrics/instrument-store.js';

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import fp from 'fastify-plugin';
 
-const UNLIMITED = new Set(['/health', '/ready']);
+const UNLIMITED = new Set(['/health', '/ready', '/metrics']);
 
 /** Per-key rate limiting and 503s while the event loop is saturated; probes are never limited. */
 export default fp<{ perMinute: number }>(async (app, opts) => {
