@@ -151,6 +151,9 @@ export const envSchema = z.object({
   ORT_INTER_OP_THREADS: numberVar({ int: true, min: 1, max: 256 })
     .default(1)
     .describe('ONNX Runtime threads running independent operators in parallel, per session.'),
+  OPS_PORT: numberVar({ int: true, min: 0, max: 65535 })
+    .default(9464)
+    .describe('Port of each worker’s `/metrics` and `/health` endpoints (0: any free port).'),
   LOG_LEVEL: enumVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('Log level of every process.'),

@@ -91,6 +91,8 @@ export interface OrionConfig {
   clustering: ClusteringSettings;
   executionProvider: 'auto' | 'cpu' | 'cuda';
   api: ApiSettings;
+  /** Workers' metrics and health port. */
+  opsPort: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -176,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       runBackgroundWorkers: e.API_RUN_BACKGROUND_WORKERS,
     },
+    opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,
   });
 }

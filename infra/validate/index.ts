@@ -1,0 +1,4 @@
+export * from './infra-error.js';
+export * from './kubernetes.js';
+export * from './compose.js';
+export * from './dockerfile.js';
