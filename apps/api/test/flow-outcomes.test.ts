@@ -1,44 +1,28 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker, type Job } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueName, createRedisConnection } from '@orion/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueName } from '@orion/shared';
 import { verifyCallback } from '../src/workers/callback-signature.js';
 import { fileForm, makeMedia, startApi, type ApiHarness } from './harness.js';
+import { startStandInWorkers } from './stand-in-workers.js';
 
-// The detect, embed and cluster processors below stand in for the stage workers: they return what
-// those workers return (a small summary) or fail a chosen shard, so that the flow's fan-in, failure
-// policy, finalize step and callbacks are exercised on real queues.
+// Stand-in stage processors (see stand-in-workers.ts) exercise the flow's fan-in, failure policy,
+// finalize step and callbacks on real queues.
 const FAILING_SHARD = 1;
 
 let api: ApiHarness;
 let media: Awaited<ReturnType<typeof makeMedia>>;
-const workers: Worker[] = [];
+let standIns: { close(): Promise<unknown> } | undefined;
 const callbacks: { headers: IncomingMessage['headers']; body: string }[] = [];
 let callbackUrl: string;
 let closeReceiver: () => Promise<void>;
 
-function stageWorker(queue: QueueName, fn: (job: Job) => Promise<unknown>) {
-  const w = new Worker(queue, fn, {
-    connection: createRedisConnection(inject('redisUrl')),
-    prefix: api.prefix,
-    settings: { backoffStrategy: () => 50 },
-  });
-  workers.push(w);
-}
-
 beforeAll(async () => {
   [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
-  stageWorker(QueueName.detect, async (job) => {
-    const record = await api.deps.videos.get(job.data.videoId);
-    if (job.data.shard.index === FAILING_SHARD && record?.tags.includes('fail-shard')) {
-      throw new Error('corrupt shard: invalid NAL unit size');
-    }
-    return { frames: 40, detections: 7, executionProvider: 'cpu' };
+  standIns = startStandInWorkers(api.prefix, async (job) => {
+    if (job.queueName !== QueueName.detect || job.data.shard.index !== FAILING_SHARD) return false;
+    return (await api.deps.videos.get(job.data.videoId))?.tags.includes('fail-shard') ?? false;
   });
-  stageWorker(QueueName.embed, async () => ({ crops: 7, executionProvider: 'cpu' }));
-  stageWorker(QueueName.cluster, async () => ({ entities: 3 }));
-
   let received = 0;
   const server = createServer((req, res) => {
     let body = '';
@@ -60,7 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
+  await standIns?.close();
   await api?.close();
   await media?.cleanup();
   await closeReceiver?.();

@@ -1,0 +1,144 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+
+/** The API answered with an error status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The API could not be reached at all (refused, DNS, timeout). */
+export class ApiUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const reason = (cause as { cause?: { code?: string; message?: string } })?.cause;
+    super(
+      `cannot reach the Orion API at ${url} (${reason?.code ?? reason?.message ?? (cause as Error).message})`,
+    );
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+export interface SubmitOptions {
+  tags?: string[];
+  targetFps?: number;
+  shardSeconds?: number;
+  callbackUrl?: string;
+}
+
+/** Thin HTTP client of the Orion REST API (ORION_API_URL, ORION_API_KEY). */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly key: string | undefined,
+  ) {}
+
+  private async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.key) headers.set('authorization', `Bearer ${this.key}`);
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), { ...init, headers });
+    } catch (err) {
+      throw new ApiUnreachableError(this.baseUrl, err);
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { message?: string };
+      throw new ApiError(res.status, `the API answered ${res.status}: ${body.message ?? res.statusText}`);
+    }
+    return res;
+  }
+
+  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    return (await (await this.fetch(path, init)).json()) as T;
+  }
+
+  postJson<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /**
+   * Uploads one file as multipart/form-data, streaming it from disk; `onProgress` gets the bytes sent
+   * so far (the body is produced chunk by chunk, so this is real upload progress, not a guess).
+   */
+  async uploadVideo(
+    path: string,
+    options: SubmitOptions,
+    onProgress: (sent: number, total: number) => void,
+  ): Promise<SubmitResponse> {
+    const total = (await stat(path)).size;
+    const boundary = `----orion-cli-${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+    const field = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    let head = '';
+    if (options.tags?.length) head += field('tags', options.tags.join(','));
+    if (options.targetFps !== undefined) head += field('targetFps', String(options.targetFps));
+    if (options.shardSeconds !== undefined) head += field('shardSeconds', String(options.shardSeconds));
+    if (options.callbackUrl) head += field('callbackUrl', options.callbackUrl);
+    const name = basename(path).replace(/["\r\n]/g, '_');
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    const tail = `\r\n--${boundary}--\r\n`;
+
+    async function* body() {
+      yield Buffer.from(head);
+      let sent = 0;
+      for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+        sent += (chunk as Buffer).length;
+        onProgress(sent, total);
+        yield chunk as Buffer;
+      }
+      yield Buffer.from(tail);
+    }
+    const res = await this.fetch('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    return (await res.json()) as SubmitResponse;
+  }
+}
+
+export interface SubmitResponse {
+  videos: {
+    filename?: string;
+    id?: string;
+    state?: string;
+    shards?: number;
+    error?: { code: string; message: string };
+  }[];
+  accepted: number;
+  rejected: number;
+}
+
+export interface StageProgress {
+  state: 'pending' | 'running' | 'done' | 'failed';
+  completed: number;
+  total: number;
+  busyMs: number;
+  wallMs: number | null;
+  executionProviders: string[];
+}
+
+export interface VideoStatus {
+  id: string;
+  state: 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
+  stage: string;
+  percent: number;
+  filename?: string;
+  progress: { detect: StageProgress; embed: StageProgress; cluster: StageProgress };
+  counts: { frames: number; detections: number; entities: number | null };
+  error?: { stage: string; shardIndex?: number; message: string };
+}
+
+export const TERMINAL = new Set(['completed', 'failed', 'canceled']);

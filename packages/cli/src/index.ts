@@ -1,0 +1,1 @@
+export { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@orion/testkit';
+import { KEYS, makeMedia, startApi, type ApiHarness } from '../../../apps/api/test/harness.js';
+import { startStandInWorkers } from '../../../apps/api/test/stand-in-workers.js';
+
+const BIN = fileURLToPath(new URL('../bin/orion.js', import.meta.url));
+
+let api: ApiHarness;
+let media: Awaited<ReturnType<typeof makeMedia>>;
+beforeAll(async () => {
+  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
+});
+afterAll(async () => {
+  await api?.close();
+  await media?.cleanup();
+});
+
+/** Runs the real `orion` executable and collects its output and exit code. */
+function orion(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ORION_API_URL: api.url, ORION_API_KEY: KEYS.acme, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('orion CLI', () => {
+  it('submits two files and prints their ids, then status --watch follows both to completed', async () => {
+    const sub = await orion(['submit', media.long, media.short, '--tags', 'cli', '--json']);
+    expect(sub.stderr).toBe('');
+    expect(sub.code).toBe(0);
+    const ids = (JSON.parse(sub.stdout) as { videos: { id: string; shards: number }[] }).videos;
+    expect(ids.map((v) => v.shards)).toEqual([3, 1]);
+
+    // Stand-in stage processors (apps/api/test/stand-in-workers.ts) play the workers' part.
+    const workers = startStandInWorkers(api.prefix);
+    try {
+      const watch = await orion(['status', '--watch', '--interval', '200', ...ids.map((v) => v.id)]);
+      expect(watch.code).toBe(0);
+      for (const v of ids) expect(watch.stdout).toContain(`${v.id}`);
+      expect(watch.stdout.match(/state completed, stage done, 100%/g)).toHaveLength(2);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('prints a table for people', async () => {
+    const sub = await orion(['submit', media.short, media.text]);
+    expect(sub.code).toBe(1); // one file was refused
+    expect(sub.stdout).toMatch(/short\.mp4.*queued/);
+    expect(sub.stdout).toMatch(/notes\.mp4.*refused: notes\.mp4: not a readable video/);
+  });
+
+  it('says in one line when the API is unreachable, and exits 1', async () => {
+    const res = await orion(['status', 'x'], { ORION_API_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^orion: cannot reach the Orion API at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/,
+    );
+  });
+
+  it('reports API errors in one line', async () => {
+    const res = await orion(['status', 'some-id'], { ORION_API_KEY: 'wrong-key-0123456789' });
+    expect(res).toMatchObject({ code: 1, stderr: 'orion: the API answered 401: Unknown API key\n' });
+    const missing = await orion(['submit', '/nope/missing.mp4']);
+    expect(missing).toMatchObject({ code: 1, stderr: 'orion: no such file: /nope/missing.mp4\n' });
+  });
+});
