@@ -43,6 +43,7 @@ describe.each(APPS)('%s process', (app) => {
       API_KEYS: 'lifecycle-test-key-0123=lifecycle',
       API_PORT: '0',
       API_HOST: '127.0.0.1',
+      OPS_PORT: '0',
     });
     await proc.waitFor(new RegExp(`${app} ready`));
     proc.child.kill('SIGTERM');

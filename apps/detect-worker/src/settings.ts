@@ -1,0 +1,18 @@
+import type { Logger, OrionConfig } from '@orion/shared';
+import type { DetectorOptions } from './detect/detector.js';
+
+/** The detector as the configuration describes it. */
+export function detectorOptions(config: OrionConfig, logger?: Logger): DetectorOptions {
+  return {
+    modelsDir: config.modelsDir,
+    model: config.detector.model,
+    executionProvider: config.executionProvider,
+    intraOpThreads: config.onnxThreads.intraOp,
+    interOpThreads: config.onnxThreads.interOp,
+    concurrency: config.detector.concurrency,
+    scoreThreshold: config.detector.scoreThreshold,
+    classes: config.detector.classes,
+    batchSize: config.detector.batchSize,
+    logger,
+  };
+}
