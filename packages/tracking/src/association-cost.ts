@@ -1,0 +1,49 @@
+import type { BoxXywh } from './box.js';
+import type { TrackerOptions } from './options.js';
+import type { Track } from './track.js';
+
+/** A detection as the cost sees it. */
+export interface Candidate {
+  box: BoxXywh;
+  label: string;
+  embedding: Float32Array | null;
+}
+
+/**
+ * The track × detection cost matrix, `Infinity` where a pair is gated out.
+ *
+ * Motion cost: the squared Mahalanobis distance of the detection from the track's predicted box
+ * divided by the gate, so in [0, 1) for every pair that passes. Unlike IoU it weighs the offset by the
+ * prediction's own uncertainty: a well-locked track at 25 fps tolerates a few pixels, a new track or
+ * one sampled half a second later tolerates a stride, and a jump in box size counts against a pair
+ * (people crossing at different depths differ most in height). With `withAppearance` and embeddings
+ * on both sides, cost = (1 − w)·motion + w·(1 − cos), as in DeepSORT; a class different from the
+ * track's majority adds `classSwitchCost`.
+ *
+ * Gates: Mahalanobis distance over `maxMahalanobis`, cosine distance over `maxAppearanceDistance`, a
+ * class switch when `classSwitchCost` is null.
+ */
+export function associationCosts(
+  tracks: readonly Track[],
+  candidates: readonly Candidate[],
+  options: TrackerOptions,
+  withAppearance: boolean,
+): number[][] {
+  return tracks.map((track) =>
+    candidates.map((c) => {
+      let classCost = 0;
+      if (c.label !== track.label) {
+        if (options.classSwitchCost === null) return Infinity;
+        classCost = options.classSwitchCost;
+      }
+      const d2 = track.mahalanobis(c.box);
+      if (!(d2 <= options.maxMahalanobis)) return Infinity;
+      const motion = d2 / options.maxMahalanobis;
+      const appearance = withAppearance ? track.appearanceDistance(c.embedding) : null;
+      if (appearance === null) return motion + classCost;
+      if (appearance > options.maxAppearanceDistance) return Infinity;
+      const w = options.appearanceWeight;
+      return (1 - w) * motion + w * appearance + classCost;
+    }),
+  );
+}

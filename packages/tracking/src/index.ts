@@ -1,0 +1,14 @@
+export * from './box.js';
+export * from './types.js';
+export { buildTracklets } from './tracker.js';
+export { DEFAULT_TRACKER_OPTIONS, DEFAULT_MOTION_NOISE, resolveTrackerOptions } from './options.js';
+export type { TrackerOptions, TrackerOptionsInput } from './options.js';
+export type { MotionNoise } from './kalman-box.js';
+export { KalmanBox, CHI2_4DOF_99 } from './kalman-box.js';
+export { TrackingInputError } from './input-frames.js';
+export { assignWithCostLimit, type Assignment } from './assignment.js';
+export { cannotLinkPairs } from './cannot-link.js';
+export * from './eval/adjusted-rand-index.js';
+export * from './eval/mot-ground-truth.js';
+export * from './eval/match-frame.js';
+export * from './eval/identity-metrics.js';

@@ -1,0 +1,93 @@
+import type { BoxXywh } from './box.js';
+import { KalmanBox } from './kalman-box.js';
+import type { TrackerOptions } from './options.js';
+import { dot } from './vector.js';
+
+export type TrackState = 'tentative' | 'confirmed' | 'lost';
+
+/** One live track while the tracker runs: its motion model, running appearance and detections. */
+export class Track {
+  readonly detections: number[] = [];
+  state: TrackState;
+  /** Consecutive matched samples (confirms a tentative track). */
+  hits = 1;
+  /** Time of the last matched detection. */
+  lastSeen: number;
+  /** Time the motion model's state refers to. */
+  private stateTime: number;
+  private readonly kalman: KalmanBox;
+  private appearance: Float32Array | null;
+  private readonly labelCounts = new Map<string, number>();
+  private majority: string;
+
+  constructor(
+    detection: number,
+    box: BoxXywh,
+    t: number,
+    label: string,
+    embedding: Float32Array | null,
+    private readonly options: TrackerOptions,
+  ) {
+    this.kalman = new KalmanBox(box, options.motion);
+    this.appearance = embedding ? embedding.slice() : null;
+    this.state = options.minHits <= 1 ? 'confirmed' : 'tentative';
+    this.lastSeen = t;
+    this.stateTime = t;
+    this.detections.push(detection);
+    this.labelCounts.set(label, 1);
+    this.majority = label;
+  }
+
+  /** Moves the motion model to time t (no-op when already there). */
+  predictTo(t: number): void {
+    this.kalman.predict(t - this.stateTime);
+    this.stateTime = t;
+  }
+
+  /** Box predicted for the current time (call `predictTo` first). */
+  predictedBox(): BoxXywh {
+    return this.kalman.box();
+  }
+
+  mahalanobis(box: BoxXywh): number {
+    return this.kalman.mahalanobis(box);
+  }
+
+  /** Cosine distance (1 − cos) of the running appearance to a unit embedding; null if either is missing. */
+  appearanceDistance(embedding: Float32Array | null): number | null {
+    return this.appearance && embedding ? 1 - dot(this.appearance, embedding) : null;
+  }
+
+  /** The class most of its detections so far had. */
+  get label(): string {
+    return this.majority;
+  }
+
+  /** Adds a matched detection: corrects the motion model, blends the appearance, counts the class. */
+  add(detection: number, box: BoxXywh, t: number, label: string, embedding: Float32Array | null): void {
+    this.kalman.update(box);
+    if (embedding) {
+      if (!this.appearance) {
+        this.appearance = embedding.slice();
+      } else {
+        const keep = Math.exp(-(t - this.lastSeen) / this.options.appearanceMemorySeconds);
+        let sum = 0;
+        for (let i = 0; i < embedding.length; i++) {
+          const x = keep * this.appearance[i]! + (1 - keep) * embedding[i]!;
+          this.appearance[i] = x;
+          sum += x * x;
+        }
+        // Two unit vectors never average to zero unless opposite; keep the old one then.
+        const norm = Math.sqrt(sum);
+        if (norm > 0) for (let i = 0; i < embedding.length; i++) this.appearance[i]! /= norm;
+      }
+    }
+    const count = (this.labelCounts.get(label) ?? 0) + 1;
+    this.labelCounts.set(label, count);
+    if (count > (this.labelCounts.get(this.majority) ?? 0)) this.majority = label;
+    this.detections.push(detection);
+    this.lastSeen = t;
+    this.hits = this.state === 'lost' ? 1 : this.hits + 1;
+    if (this.state === 'lost' || this.hits >= this.options.minHits) this.state = 'confirmed';
+  }
+}
