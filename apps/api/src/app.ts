@@ -7,12 +7,15 @@ import loadShedding from './plugins/external/load-shedding.js';
 import multipart from './plugins/external/multipart.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
+import entityRoutes from './routes/entities.js';
 import healthRoutes from './routes/health.js';
 import queueBoardRoutes from './routes/queue-board.js';
 import queueRoutes from './routes/queues.js';
+import reclusterRoutes from './routes/recluster.js';
 import uploadRoutes from './routes/uploads.js';
 import videoRoutes from './routes/videos.js';
 import { ErrorResponse } from './schemas/common.js';
+import { EntitySummary, Observation } from './schemas/entity.js';
 import { SubmitResponse, VideoStatus } from './schemas/video.js';
 import type { ApiDeps, App } from './types.js';
 
@@ -42,6 +45,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   app.addSchema(ErrorResponse);
   app.addSchema(SubmitResponse);
   app.addSchema(VideoStatus);
+  app.addSchema(EntitySummary);
+  app.addSchema(Observation);
 
   await app.register(security);
   await app.register(loadShedding, { perMinute: deps.config.api.rateLimitPerMinute });
@@ -54,6 +59,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(async (v1: App) => {
     v1.addHook('onRequest', authenticate(deps.tenants));
     await v1.register(videoRoutes);
+    await v1.register(entityRoutes);
+    await v1.register(reclusterRoutes);
     await v1.register(uploadRoutes);
     await v1.register(queueRoutes);
   });

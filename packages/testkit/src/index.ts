@@ -4,3 +4,4 @@ export * from './redis-server.js';
 export * from './s3-server.js';
 export * from './fixtures.js';
 export * from './videos.js';
+export * from './orion-stack.js';

@@ -128,7 +128,11 @@ export const VideoStatus = Type.Object(
       { frames: Type.Integer(), detections: Type.Integer(), entities: Nullable(Type.Integer()) },
       { additionalProperties: false },
     ),
-    runId: Type.String(),
+    runId: Type.String({ description: 'The clustering run whose results are current' }),
+    pendingRunId: Type.Optional(Type.String({ description: 'A recluster in progress' })),
+    reclusterError: Type.Optional(
+      Type.Object({ runId: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    ),
     error: Type.Optional(
       Type.Object(
         {

@@ -108,6 +108,8 @@ export class VideoIntake {
       plan: { shardSeconds, targetFps, shardCount: shards.length },
       runId: 'r1',
       embedding: config.embedding.multimodal ? 'multimodal' : 'vision',
+      association: config.association.mode,
+      noise: config.association.noise,
       clustering: config.clustering,
     };
     // Record first, then jobs: a status poll never finds jobs without a record.
@@ -125,6 +127,8 @@ export class VideoIntake {
           targetFps,
           runId: record.runId,
           embedding: record.embedding,
+          association: record.association,
+          noise: record.noise,
           clustering: record.clustering,
           prefix: queues.prefix,
         }),

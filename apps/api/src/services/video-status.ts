@@ -104,6 +104,8 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
     },
     counts: { frames: live.frames, detections: live.detections, entities: live.entities },
     runId: record.runId,
+    ...(record.pendingRunId ? { pendingRunId: record.pendingRunId } : {}),
+    ...(record.reclusterError ? { reclusterError: record.reclusterError } : {}),
     ...(error ? { error } : {}),
   };
 }

@@ -36,6 +36,7 @@ export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<{ sta
     return { state: 'deleted' };
   }
   if (record.state === 'canceled') return { state: 'canceled' };
+  if (data.runId !== record.runId) return finalizeRecluster(job, data, record, deps);
 
   const live = await readLiveProgress(deps.queues, record);
   const ignored = await job.getIgnoredChildrenFailures();
@@ -75,6 +76,54 @@ export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<{ sta
     );
   }
   return { state: updated?.state ?? 'deleted' };
+}
+
+/**
+ * A recluster run: on success its results become current (the earlier run stays readable until this
+ * moment); on failure the video keeps its earlier results and the status says the recluster failed.
+ */
+async function finalizeRecluster(
+  job: Job,
+  data: FinalizeJobData,
+  record: VideoRecord,
+  deps: FinalizeDeps,
+): Promise<{ state: string }> {
+  const cluster = await deps.queues.job(QueueName.cluster, jobIds.cluster(record.id, data.runId));
+  const failures = await job.getIgnoredChildrenFailures();
+  const ok = Object.keys(failures).length === 0 && !!cluster?.finishedOn && !cluster.failedReason;
+  const value = (cluster?.returnvalue ?? {}) as { entities?: number };
+  await deps.videos.update(record.id, (r): VideoRecord => {
+    const { pendingRunId: _pending, reclusterError: _old, ...rest } = r;
+    if (!ok) {
+      return {
+        ...rest,
+        reclusterError: {
+          runId: data.runId,
+          message: cluster?.failedReason ?? Object.values(failures)[0] ?? 'unknown failure',
+        },
+      };
+    }
+    const params = cluster!.data as {
+      params: VideoRecord['clustering'];
+      embedding: VideoRecord['embedding'];
+      association: VideoRecord['association'];
+      noise: VideoRecord['noise'];
+    };
+    return {
+      ...rest,
+      runId: data.runId,
+      clustering: params.params,
+      embedding: params.embedding,
+      association: params.association,
+      noise: params.noise,
+      summary: rest.summary && {
+        ...rest.summary,
+        entities: typeof value.entities === 'number' ? value.entities : null,
+      },
+    };
+  });
+  deps.logger.info({ videoId: record.id, runId: data.runId, ok }, 'recluster finished');
+  return { state: ok ? 'reclustered' : 'recluster-failed' };
 }
 
 export function startFinalizeWorker(deps: FinalizeDeps): Worker {

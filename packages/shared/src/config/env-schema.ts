@@ -101,6 +101,14 @@ export const envSchema = z.object({
   CLUSTER_SELECTION_METHOD: enumVar(['eom', 'leaf'])
     .default('eom')
     .describe('HDBSCAN cluster selection: excess of mass (`eom`) or `leaf`.'),
+  ASSOCIATION_MODE: enumVar(['tracklets', 'observations'])
+    .default('tracklets')
+    .describe(
+      'How the cluster stage groups observations: link them into tracklets over the whole video, then HDBSCAN on tracklets (`tracklets`), or HDBSCAN on observation embeddings alone (`observations`).',
+    ),
+  NOISE_POLICY: enumVar(['singletons', 'unassigned'])
+    .default('singletons')
+    .describe('Where HDBSCAN noise goes: single entities of its own (`singletons`) or an `unassigned` list.'),
   EXECUTION_PROVIDER: enumVar(['auto', 'cpu', 'cuda'])
     .default('auto')
     .describe('ONNX Runtime execution provider; `auto` tries CUDA and falls back to CPU.'),

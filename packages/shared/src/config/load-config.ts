@@ -20,6 +20,11 @@ export interface ClusteringSettings {
   clusterSelectionMethod: 'eom' | 'leaf';
 }
 
+export interface AssociationSettings {
+  mode: 'tracklets' | 'observations';
+  noise: 'singletons' | 'unassigned';
+}
+
 export interface ApiKeyEntry {
   key: string;
   tenantId: string;
@@ -89,6 +94,7 @@ export interface OrionConfig {
   onnxThreads: { intraOp: number; interOp: number };
   embedding: { model: 'clip' | 'vision'; multimodal: boolean };
   clustering: ClusteringSettings;
+  association: AssociationSettings;
   executionProvider: 'auto' | 'cpu' | 'cuda';
   api: ApiSettings;
   /** Workers' metrics and health port. */
@@ -167,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clusterSelectionEpsilon: e.CLUSTER_SELECTION_EPSILON,
       clusterSelectionMethod: e.CLUSTER_SELECTION_METHOD,
     },
+    association: { mode: e.ASSOCIATION_MODE, noise: e.NOISE_POLICY },
     executionProvider: e.EXECUTION_PROVIDER,
     api: {
       host: e.API_HOST,

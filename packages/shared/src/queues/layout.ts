@@ -54,6 +54,8 @@ export function videoKeys(videoId: string) {
         root: runRoot,
         entities: `${runRoot}entities.json`,
         observations: `${runRoot}observations.json`,
+        /** float32 little-endian, one centroid embedding per entity (row = entity's `centroidRow`). */
+        centroids: `${runRoot}centroids.bin`,
       };
     },
   };

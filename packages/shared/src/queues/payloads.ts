@@ -54,6 +54,8 @@ export const clusterJobSchema = z
     shardCount: z.number().int().min(1),
     runId: runIdSchema,
     embedding: z.enum(['vision', 'multimodal']),
+    association: z.enum(['tracklets', 'observations']),
+    noise: z.enum(['singletons', 'unassigned']),
     params: clusteringParamsSchema,
   })
   .strict();

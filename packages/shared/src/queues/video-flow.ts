@@ -23,6 +23,8 @@ export interface VideoFlowInput {
   targetFps: number;
   runId: string;
   embedding: 'vision' | 'multimodal';
+  association: 'tracklets' | 'observations';
+  noise: 'singletons' | 'unassigned';
   clustering: ClusteringParams;
   prefix: string;
 }
@@ -81,6 +83,8 @@ export function buildVideoFlow(input: VideoFlowInput): FlowJob {
           shardCount: input.shards.length,
           runId: input.runId,
           embedding: input.embedding,
+          association: input.association,
+          noise: input.noise,
           params: input.clustering,
         },
         opts: {
@@ -89,6 +93,42 @@ export function buildVideoFlow(input: VideoFlowInput): FlowJob {
           ignoreDependencyOnFailure: true,
         },
         children: shardJobs,
+      },
+    ],
+  };
+}
+
+/** A new clustering run on stored detections and embeddings: finalize ◀── cluster, nothing else. */
+export function buildReclusterFlow(
+  input: Omit<VideoFlowInput, 'shards' | 'sourceKey' | 'targetFps'> & { shardCount: number },
+): FlowJob {
+  const { videoId, tenantId, prefix, runId } = input;
+  return {
+    name: 'finalize recluster',
+    queueName: QueueName.finalize,
+    prefix,
+    data: { videoId, tenantId, runId },
+    opts: { ...DEFAULT_JOB_OPTIONS.finalize, jobId: jobIds.finalize(videoId, runId) },
+    children: [
+      {
+        name: 'recluster video',
+        queueName: QueueName.cluster,
+        prefix,
+        data: {
+          videoId,
+          tenantId,
+          shardCount: input.shardCount,
+          runId,
+          embedding: input.embedding,
+          association: input.association,
+          noise: input.noise,
+          params: input.clustering,
+        },
+        opts: {
+          ...DEFAULT_JOB_OPTIONS.cluster,
+          jobId: jobIds.cluster(videoId, runId),
+          ignoreDependencyOnFailure: true,
+        },
       },
     ],
   };

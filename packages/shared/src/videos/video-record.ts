@@ -46,7 +46,13 @@ export interface VideoRecord {
   /** The clustering run whose results are current (a recluster adds a new run). */
   runId: string;
   embedding: 'vision' | 'multimodal';
+  association: 'tracklets' | 'observations';
+  noise: 'singletons' | 'unassigned';
   clustering: ClusteringParams;
+  /** A recluster in progress: becomes `runId` when its finalize step records success. */
+  pendingRunId?: string;
+  /** The last recluster that failed (the earlier results stay current). */
+  reclusterError?: { runId: string; message: string };
   /** Totals and per-stage figures, filled in when the video finishes. */
   summary?: VideoSummary;
   error?: VideoFailure;

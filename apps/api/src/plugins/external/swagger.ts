@@ -38,6 +38,7 @@ export default fp(async (app) => {
       },
       tags: [
         { name: 'videos', description: 'Submit videos and follow their processing' },
+        { name: 'entities', description: 'Entities and observations found in a video' },
         { name: 'uploads', description: 'Direct-to-bucket uploads' },
         { name: 'operations', description: 'Queues and failed jobs (admin keys)' },
         { name: 'health', description: 'Probes' },

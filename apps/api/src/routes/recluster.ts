@@ -1,0 +1,100 @@
+import { Type } from 'typebox';
+import { buildReclusterFlow } from '@orion/shared';
+import { HttpError, notFound } from '../errors.js';
+import { authErrors, errorRef } from '../schemas/common.js';
+import { VideoIdParams } from '../schemas/video.js';
+import type { App } from '../types.js';
+
+const ReclusterBody = Type.Object(
+  {
+    minClusterSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 10000 })),
+    minSamples: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    clusterSelectionEpsilon: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+    clusterSelectionMethod: Type.Optional(Type.Union([Type.Literal('eom'), Type.Literal('leaf')])),
+    embedding: Type.Optional(Type.Union([Type.Literal('vision'), Type.Literal('multimodal')])),
+    association: Type.Optional(Type.Union([Type.Literal('tracklets'), Type.Literal('observations')])),
+    noise: Type.Optional(Type.Union([Type.Literal('singletons'), Type.Literal('unassigned')])),
+  },
+  { additionalProperties: false },
+);
+
+/** Re-clustering on the stored detections and embeddings: only a cluster job runs. */
+export default async function reclusterRoutes(app: App) {
+  const { videos, queues } = app.deps;
+  app.post(
+    '/v1/videos/:id/recluster',
+    {
+      schema: {
+        tags: ['entities'],
+        summary:
+          'Cluster a completed video again with other parameters; the earlier results stay current until the new run is done',
+        security: [{ bearerAuth: [] }],
+        params: VideoIdParams,
+        body: ReclusterBody,
+        response: {
+          202: Type.Object(
+            {
+              id: Type.String(),
+              runId: Type.String(),
+              previousRunId: Type.String(),
+              statusUrl: Type.String(),
+            },
+            { additionalProperties: false },
+          ),
+          400: errorRef,
+          404: errorRef,
+          409: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const record = await videos.getForTenant(req.params.id, req.principal.tenantId);
+      if (!record) throw notFound(`No video ${req.params.id}`);
+      if (record.state !== 'completed') {
+        throw new HttpError(
+          409,
+          'NOT_COMPLETED',
+          `Video ${record.id} is ${record.state}: only completed videos can be re-clustered`,
+        );
+      }
+      if (record.pendingRunId) {
+        throw new HttpError(
+          409,
+          'RECLUSTER_IN_PROGRESS',
+          `Run ${record.pendingRunId} of video ${record.id} is still in progress`,
+        );
+      }
+      const b = req.body;
+      const clustering = {
+        minClusterSize: b.minClusterSize ?? record.clustering.minClusterSize,
+        minSamples: b.minSamples ?? b.minClusterSize ?? record.clustering.minSamples,
+        clusterSelectionEpsilon: b.clusterSelectionEpsilon ?? record.clustering.clusterSelectionEpsilon,
+        clusterSelectionMethod: b.clusterSelectionMethod ?? record.clustering.clusterSelectionMethod,
+      };
+      const runId = `r${Date.now().toString(36)}`;
+      await videos.update(record.id, (r) => ({ ...r, pendingRunId: runId }));
+      try {
+        await queues.flows.add(
+          buildReclusterFlow({
+            videoId: record.id,
+            tenantId: record.tenantId,
+            runId,
+            shardCount: record.plan.shardCount,
+            embedding: b.embedding ?? record.embedding,
+            association: b.association ?? record.association,
+            noise: b.noise ?? record.noise,
+            clustering,
+            prefix: queues.prefix,
+          }),
+        );
+      } catch (err) {
+        await videos.update(record.id, ({ pendingRunId: _p, ...r }) => r);
+        throw err;
+      }
+      return reply
+        .status(202)
+        .send({ id: record.id, runId, previousRunId: record.runId, statusUrl: `/v1/videos/${record.id}` });
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import {
+  parseEmbeddingsIndex,
+  readShardDetections,
+  unpackEmbeddings,
+  videoKeys,
+  type Detection,
+  type EmbeddingKind,
+  type ObjectStore,
+  type StoredVerification,
+} from '@orion/shared';
+
+/** One detection of the video with what the embed stage added to it. */
+export interface GatheredObservation {
+  /** `{shard}:{detection}`. */
+  id: string;
+  shard: number;
+  detection: Detection;
+  verification: StoredVerification | null;
+  /** The embedding chosen for clustering (vision or multimodal); null when the crop had none. */
+  embedding: Float32Array | null;
+}
+
+export interface GatheredVideo {
+  observations: GatheredObservation[];
+  model: { backend: string; name: string; dim: number };
+}
+
+/**
+ * Reads every shard's detections and embeddings (a few requests per shard) and joins them by
+ * detection id. A shard without embeddings for the asked kind is an error: the run cannot be honest.
+ */
+export async function gatherVideo(
+  store: ObjectStore,
+  videoId: string,
+  shardCount: number,
+  kind: EmbeddingKind,
+): Promise<GatheredVideo> {
+  const observations: GatheredObservation[] = [];
+  let model: GatheredVideo['model'] | undefined;
+  for (let shard = 0; shard < shardCount; shard++) {
+    const keys = videoKeys(videoId).shard(shard);
+    const [detections, indexRaw, bin] = await Promise.all([
+      readShardDetections(store, videoId, shard),
+      store.get(keys.embeddingsIndex),
+      store.get(keys.embeddings),
+    ]);
+    const index = parseEmbeddingsIndex(indexRaw, keys.embeddingsIndex);
+    const embeddings = unpackEmbeddings(index, bin, keys.embeddings);
+    if (!embeddings.has(kind)) {
+      throw new Error(
+        `shard ${shard} has no ${kind} embeddings (was USE_MULTIMODAL_EMBEDDINGS on when it was embedded?)`,
+      );
+    }
+    model ??= { backend: index.model.backend, name: index.model.name, dim: index.dim };
+    const rowOf = new Map(index.observations.map((o, row) => [o.detection, row]));
+    for (const detection of detections.detections) {
+      const row = rowOf.get(detection.id);
+      observations.push({
+        id: `${shard}:${detection.id}`,
+        shard,
+        detection,
+        verification: row === undefined ? null : (index.observations[row]!.verification ?? null),
+        embedding: row === undefined ? null : embeddings.row(kind, row),
+      });
+    }
+  }
+  return { observations, model: model ?? { backend: 'none', name: 'none', dim: 1 } };
+}

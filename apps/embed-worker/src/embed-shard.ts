@@ -1,0 +1,169 @@
+import type { AnalyzeResult, EmbeddingModel, EmbeddingStats, Verification } from '@orion/embeddings';
+import {
+  InvalidShardFileError,
+  packEmbeddings,
+  readShardCrops,
+  readShardDetections,
+  videoKeys,
+  type EmbedJobResult,
+  type EmbedTimings,
+  type EmbeddingObservation,
+  type Logger,
+  type ObjectStore,
+  type StageProgress,
+  type StoredVerification,
+} from '@orion/shared';
+
+export interface EmbedShardInput {
+  videoId: string;
+  shardIndex: number;
+}
+
+export interface EmbedShardDeps {
+  model: EmbeddingModel;
+  store: ObjectStore;
+  multimodal: boolean;
+  verifyThreshold: number;
+  logger?: Logger;
+  onProgress?: (progress: StageProgress) => void;
+  /** Least time between two progress reports (the last one is always sent). */
+  progressIntervalMs?: number;
+}
+
+function storedVerification(v: Verification): StoredVerification {
+  return v.status === 'verified'
+    ? {
+        status: 'verified',
+        isMatch: v.isMatch,
+        probability: v.probability,
+        similarity: v.similarity,
+        confidence: v.confidence,
+        suggestedClass: v.suggestedClass,
+        suggestedProbability: v.suggestedProbability,
+      }
+    : {
+        status: 'unverifiable',
+        reason: v.reason,
+        suggestedClass: v.suggestedClass,
+        suggestedProbability: v.suggestedProbability,
+      };
+}
+
+const since = (before: EmbeddingStats, after: EmbeddingStats, key: keyof EmbeddingStats) =>
+  after[key] - before[key];
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * One shard, end to end: read its crops and detections, embed and verify the crops batch by batch,
+ * then store the matrices and their index. The output depends only on the crops, the model and the
+ * settings (no timestamps), so running a shard again writes the same bytes to the same keys.
+ */
+export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): Promise<EmbedJobResult> {
+  const { model, store } = deps;
+  if (deps.multimodal && !model.canEmbedText) {
+    throw new Error(
+      `multimodal embeddings need a model with a text encoder; "${model.name}" (${model.backend}) has none`,
+    );
+  }
+  const started = performance.now();
+  const keys = videoKeys(input.videoId).shard(input.shardIndex);
+
+  const detectionsFile = await readShardDetections(store, input.videoId, input.shardIndex);
+  const { crops } = await readShardCrops(store, input.videoId, input.shardIndex);
+  const readMs = performance.now() - started;
+  const byId = new Map(detectionsFile.detections.map((d) => [d.id, d]));
+  const observations: EmbeddingObservation[] = crops.map(({ entry }) => {
+    const d = byId.get(entry.detection);
+    if (!d || d.frame !== entry.frame) {
+      throw new InvalidShardFileError(keys.cropsIndex, [
+        `crop of detection ${entry.detection} (frame ${entry.frame}) has no matching detection in ${keys.detections}`,
+      ]);
+    }
+    return { detection: d.id, frame: d.frame, label: d.label, verification: null };
+  });
+  // Verification shares each crop's probability among the detector's own classes.
+  const candidates = detectionsFile.labels;
+
+  const statsBefore = model.stats;
+  const results: AnalyzeResult[] = [];
+  let lastReport = 0;
+  const report = (force: boolean) => {
+    const now = performance.now();
+    if (!deps.onProgress || (!force && now - lastReport < (deps.progressIntervalMs ?? 1000))) return;
+    lastReport = now;
+    const total = crops.length;
+    const done = results.length;
+    deps.onProgress({ stage: 'embed', done, total, percent: total ? Math.round((100 * done) / total) : 100 });
+  };
+  for (let i = 0; i < crops.length; i += model.batchSize) {
+    const chunk = crops.slice(i, i + model.batchSize);
+    results.push(
+      ...(await model.analyze(
+        chunk.map((c, j) => ({ image: c.jpeg, className: observations[i + j]!.label })),
+        { verifyThreshold: deps.verifyThreshold, multimodal: deps.multimodal, candidates },
+      )),
+    );
+    report(false);
+  }
+  const statsAfter = model.stats;
+
+  results.forEach((r, i) => (observations[i]!.verification = storedVerification(r.verification!)));
+  const storeStarted = performance.now();
+  const { bin, index } = packEmbeddings({
+    videoId: input.videoId,
+    shardIndex: input.shardIndex,
+    model: {
+      backend: model.backend,
+      name: model.name,
+      sha256: model.sha256,
+      executionProvider: model.executionProvider,
+    },
+    dim: model.embeddingDim,
+    observations,
+    vision: results.map((r) => r.embedding),
+    multimodal: deps.multimodal
+      ? {
+          vectors: results.map((r) => r.multimodal!),
+          textWeight: model.multimodalTextWeight,
+          promptTemplate: model.promptTemplate,
+        }
+      : undefined,
+    verification: { threshold: deps.verifyThreshold, candidates },
+  });
+  await store.put(keys.embeddings, bin, { contentType: 'application/octet-stream' });
+  // Last: a readable index means the matrices it describes are all there.
+  await store.put(keys.embeddingsIndex, JSON.stringify(index), { contentType: 'application/json' });
+  const storeMs = performance.now() - storeStarted;
+  report(true);
+
+  const totalMs = performance.now() - started;
+  const timings: EmbedTimings = {
+    readMs: round1(readMs),
+    preprocessMs: round1(since(statsBefore, statsAfter, 'preprocessMs')),
+    inferenceMs: round1(since(statsBefore, statsAfter, 'inferenceMs')),
+    textMs: round1(since(statsBefore, statsAfter, 'textMs')),
+    storeMs: round1(storeMs),
+    totalMs: round1(totalMs),
+  };
+  const verified = observations.filter((o) => o.verification?.status === 'verified');
+  return {
+    videoId: input.videoId,
+    shardIndex: input.shardIndex,
+    count: observations.length,
+    dim: model.embeddingDim,
+    backend: model.backend,
+    model: model.name,
+    executionProvider: model.executionProvider,
+    multimodal: deps.multimodal,
+    verification: {
+      verified: verified.length,
+      matches: verified.filter((o) => o.verification?.status === 'verified' && o.verification.isMatch).length,
+      mismatches: verified.filter((o) => o.verification?.status === 'verified' && !o.verification.isMatch)
+        .length,
+      unverifiable: observations.length - verified.length,
+    },
+    timings,
+    cropsPerSecond: totalMs > 0 ? Math.round((observations.length / totalMs) * 10_000) / 10 : 0,
+    keys: { embeddings: keys.embeddings, embeddingsIndex: keys.embeddingsIndex },
+  };
+}

@@ -1,0 +1,49 @@
+import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
+import { QueueName, defineJobProcessor, type EmbedJobResult } from '@orion/shared';
+import { embedShard } from './embed-shard.js';
+import { checkEmbedSettings, embedWorkerSettings, type EmbedWorkerSettings } from './settings.js';
+
+interface ThreadState {
+  model: EmbeddingModel;
+  settings: EmbedWorkerSettings;
+}
+
+/**
+ * The embed job, as run in each job thread of the embed-worker: the embedding model is loaded once
+ * per thread (its files checked against their sha256); each job embeds one shard's crops.
+ */
+export default defineJobProcessor({
+  queue: QueueName.embed,
+  name: 'embed-worker',
+  async init({ config, logger }): Promise<ThreadState> {
+    checkEmbedSettings(config);
+    const settings = embedWorkerSettings(config, logger);
+    return { model: await createEmbeddingModel(settings.model), settings };
+  },
+  async process(job, { model, settings }, { store }): Promise<EmbedJobResult> {
+    const { videoId, shard } = job.data;
+    const result = await embedShard(
+      { videoId, shardIndex: shard.index },
+      {
+        model,
+        store,
+        multimodal: settings.multimodal,
+        verifyThreshold: settings.verifyThreshold,
+        logger: job.logger,
+        onProgress: (p) => job.updateProgress(p),
+      },
+    );
+    job.logger.info(
+      {
+        crops: result.count,
+        dim: result.dim,
+        provider: result.executionProvider,
+        verification: result.verification,
+        ms: result.timings.totalMs,
+      },
+      'shard embedded',
+    );
+    return result;
+  },
+  close: ({ model }) => model.close(),
+});

@@ -1,0 +1,306 @@
+import { endianness } from 'node:os';
+import { z } from 'zod';
+import { videoKeys } from '../queues/layout.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { InvalidShardFileError, parseWithSchema } from './detections.js';
+
+/**
+ * A shard's crop embeddings (docs/embeddings.md): `embeddings.bin` holds float32 little-endian
+ * matrices back to back, each `count × dim` with one row per crop in crops.json order;
+ * `embeddings.json` says which matrices there are, which model made them, and per observation its
+ * detection, frame, detector label and class verification. No floats are stored as JSON arrays.
+ */
+
+export const EMBEDDINGS_FORMAT = 'orion.embeddings';
+export const EMBEDDINGS_VERSION = 1;
+
+/** `vision`: the image embedding; `multimodal`: the image embedding conditioned on the class prompt. */
+export const EMBEDDING_KINDS = ['vision', 'multimodal'] as const;
+export type EmbeddingKind = (typeof EMBEDDING_KINDS)[number];
+
+const probability = z.number().min(0).max(1);
+
+export const storedVerificationSchema = z.discriminatedUnion('status', [
+  z
+    .object({
+      status: z.literal('verified'),
+      isMatch: z.boolean(),
+      probability,
+      /** Cosine of image and class prompt; null for models without a text encoder. */
+      similarity: z.number().min(-1.001).max(1.001).nullable(),
+      confidence: z.enum(['high', 'medium', 'low']),
+      suggestedClass: z.string(),
+      suggestedProbability: probability,
+    })
+    .strict(),
+  z
+    .object({
+      status: z.literal('unverifiable'),
+      reason: z.string(),
+      suggestedClass: z.string().nullable(),
+      suggestedProbability: probability.nullable(),
+    })
+    .strict(),
+]);
+
+export const embeddingObservationSchema = z
+  .object({
+    /** The detection (its `id` in detections.json) and crop this row embeds. */
+    detection: z.number().int().min(0),
+    frame: z.number().int().min(0),
+    /** The detector's label, which the verification judged. */
+    label: z.string(),
+    verification: storedVerificationSchema.nullable(),
+  })
+  .strict();
+
+const matrixSchema = z
+  .object({
+    /** Byte offset of the matrix in embeddings.bin. */
+    offset: z.number().int().min(0),
+  })
+  .strict();
+
+export const embeddingsIndexSchema = z
+  .object({
+    format: z.literal(EMBEDDINGS_FORMAT),
+    version: z.literal(EMBEDDINGS_VERSION),
+    videoId: z.string(),
+    shardIndex: z.number().int().min(0),
+    model: z
+      .object({
+        backend: z.enum(['vision', 'clip']),
+        name: z.string(),
+        /** sha256 of the image encoder: vectors from different weights are not comparable. */
+        sha256: z.string(),
+        executionProvider: z.string(),
+      })
+      .strict(),
+    dtype: z.literal('float32'),
+    byteOrder: z.literal('little-endian'),
+    dim: z.number().int().positive(),
+    count: z.number().int().min(0),
+    /** Total size of embeddings.bin, to detect a truncated or mismatched file. */
+    byteLength: z.number().int().min(0),
+    matrices: z
+      .object({
+        vision: matrixSchema,
+        multimodal: matrixSchema
+          .extend({
+            /** w in normalize((1 − w)·image + w·text). */
+            textWeight: z.number().min(0).max(1),
+            /** The text of each row: this template with the row's label. */
+            promptTemplate: z.string(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    /** The verification settings, or null when the shard was not verified. */
+    verification: z
+      .object({ threshold: probability, candidates: z.array(z.string()) })
+      .strict()
+      .nullable(),
+    observations: z.array(embeddingObservationSchema),
+  })
+  .strict()
+  .superRefine((index, ctx) => {
+    if (index.observations.length !== index.count) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${index.observations.length} observations for count ${index.count}`,
+      });
+    }
+    const matrixBytes = index.count * index.dim * 4;
+    const present = EMBEDDING_KINDS.flatMap((kind) => (index.matrices[kind] ? [index.matrices[kind]] : []));
+    present.forEach((m, i) => {
+      if (m.offset !== i * matrixBytes) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `matrix ${i} starts at ${m.offset}, expected ${i * matrixBytes}`,
+        });
+      }
+    });
+    if (index.byteLength !== present.length * matrixBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `byteLength ${index.byteLength} does not fit ${present.length} matrices of ${index.count}×${index.dim} float32`,
+      });
+    }
+  });
+
+export type StoredVerification = z.infer<typeof storedVerificationSchema>;
+export type EmbeddingObservation = z.infer<typeof embeddingObservationSchema>;
+export type EmbeddingsIndex = z.infer<typeof embeddingsIndexSchema>;
+
+export interface EmbeddingsToPack {
+  videoId: string;
+  shardIndex: number;
+  model: EmbeddingsIndex['model'];
+  dim: number;
+  observations: EmbeddingObservation[];
+  vision: Float32Array[];
+  multimodal?: { vectors: Float32Array[]; textWeight: number; promptTemplate: string };
+  verification: EmbeddingsIndex['verification'];
+}
+
+const hostIsLittleEndian = endianness() === 'LE';
+
+function writeRows(target: Buffer, offset: number, rows: Float32Array[], dim: number, kind: string): void {
+  rows.forEach((row, i) => {
+    if (row.length !== dim)
+      throw new RangeError(`${kind} embedding ${i} has ${row.length} values, expected ${dim}`);
+    const at = offset + i * dim * 4;
+    if (hostIsLittleEndian) {
+      Buffer.from(row.buffer, row.byteOffset, row.byteLength).copy(target, at);
+    } else {
+      for (let j = 0; j < dim; j++) target.writeFloatLE(row[j]!, at + j * 4);
+    }
+  });
+}
+
+/** Lays out the matrices (vision first, then multimodal) and builds the index that describes them. */
+export function packEmbeddings(input: EmbeddingsToPack): { bin: Buffer; index: EmbeddingsIndex } {
+  const { dim, observations } = input;
+  const count = observations.length;
+  if (input.vision.length !== count) {
+    throw new RangeError(`${input.vision.length} vision embeddings for ${count} observations`);
+  }
+  if (input.multimodal && input.multimodal.vectors.length !== count) {
+    throw new RangeError(
+      `${input.multimodal.vectors.length} multimodal embeddings for ${count} observations`,
+    );
+  }
+  const matrixBytes = count * dim * 4;
+  const bin = Buffer.alloc(matrixBytes * (input.multimodal ? 2 : 1));
+  writeRows(bin, 0, input.vision, dim, 'vision');
+  if (input.multimodal) writeRows(bin, matrixBytes, input.multimodal.vectors, dim, 'multimodal');
+  const index: EmbeddingsIndex = {
+    format: EMBEDDINGS_FORMAT,
+    version: EMBEDDINGS_VERSION,
+    videoId: input.videoId,
+    shardIndex: input.shardIndex,
+    model: input.model,
+    dtype: 'float32',
+    byteOrder: 'little-endian',
+    dim,
+    count,
+    byteLength: bin.length,
+    matrices: {
+      vision: { offset: 0 },
+      ...(input.multimodal
+        ? {
+            multimodal: {
+              offset: matrixBytes,
+              textWeight: input.multimodal.textWeight,
+              promptTemplate: input.multimodal.promptTemplate,
+            },
+          }
+        : {}),
+    },
+    verification: input.verification,
+    observations,
+  };
+  return { bin, index };
+}
+
+export function parseEmbeddingsIndex(text: string | Buffer, key = 'embeddings.json'): EmbeddingsIndex {
+  return parseWithSchema(embeddingsIndexSchema, text, key);
+}
+
+/** A shard's embeddings: `matrix(kind)` is `count × dim` row-major; `row(kind, i)` one crop's vector. */
+export interface ShardEmbeddings {
+  index: EmbeddingsIndex;
+  has(kind: EmbeddingKind): boolean;
+  matrix(kind: EmbeddingKind): Float32Array;
+  row(kind: EmbeddingKind, i: number): Float32Array;
+}
+
+/** Reads float32 little-endian values into a fresh (aligned, host-order) array. */
+function readFloats(bin: Buffer, offset: number, length: number): Float32Array {
+  const out = new Float32Array(length);
+  if (hostIsLittleEndian) {
+    Buffer.from(out.buffer).set(bin.subarray(offset, offset + length * 4));
+  } else {
+    for (let i = 0; i < length; i++) out[i] = bin.readFloatLE(offset + i * 4);
+  }
+  return out;
+}
+
+export function unpackEmbeddings(
+  index: EmbeddingsIndex,
+  bin: Buffer,
+  key = 'embeddings.bin',
+): ShardEmbeddings {
+  if (bin.length !== index.byteLength) {
+    throw new InvalidShardFileError(key, [`holds ${bin.length} bytes, its index says ${index.byteLength}`]);
+  }
+  const matrices = new Map<EmbeddingKind, Float32Array>();
+  for (const kind of EMBEDDING_KINDS) {
+    const m = index.matrices[kind];
+    if (m) matrices.set(kind, readFloats(bin, m.offset, index.count * index.dim));
+  }
+  const matrix = (kind: EmbeddingKind) => {
+    const m = matrices.get(kind);
+    if (!m)
+      throw new Error(
+        `the embeddings of shard ${index.shardIndex} of video ${index.videoId} have no ${kind} matrix`,
+      );
+    return m;
+  };
+  return {
+    index,
+    has: (kind) => matrices.has(kind),
+    matrix,
+    row(kind, i) {
+      if (!Number.isInteger(i) || i < 0 || i >= index.count)
+        throw new RangeError(`row ${i} is outside 0…${index.count - 1}`);
+      return matrix(kind).subarray(i * index.dim, (i + 1) * index.dim);
+    },
+  };
+}
+
+/** Reads and validates one shard's embeddings (index, then matrices). */
+export async function readShardEmbeddings(
+  store: ObjectStore,
+  videoId: string,
+  shardIndex: number,
+): Promise<ShardEmbeddings> {
+  const keys = videoKeys(videoId).shard(shardIndex);
+  const index = parseEmbeddingsIndex(await store.get(keys.embeddingsIndex), keys.embeddingsIndex);
+  return unpackEmbeddings(index, await store.get(keys.embeddings), keys.embeddings);
+}
+
+/** Timings of an embed job, in milliseconds. */
+export interface EmbedTimings {
+  /** Reading crops and detections from the store. */
+  readMs: number;
+  /** Decoding JPEGs and resizing them into the model input. */
+  preprocessMs: number;
+  /** Image encoder runs. */
+  inferenceMs: number;
+  /** Text encoder runs (prompts not yet cached). */
+  textMs: number;
+  /** Writing embeddings.bin and embeddings.json. */
+  storeMs: number;
+  totalMs: number;
+}
+
+/** What an embed job returns (BullMQ `returnvalue`). */
+export interface EmbedJobResult {
+  videoId: string;
+  shardIndex: number;
+  /** Crops embedded (rows per matrix). */
+  count: number;
+  dim: number;
+  backend: 'vision' | 'clip';
+  model: string;
+  /** The execution provider that really ran the image encoder (not merely the one requested). */
+  executionProvider: string;
+  multimodal: boolean;
+  verification: { verified: number; matches: number; mismatches: number; unverifiable: number } | null;
+  timings: EmbedTimings;
+  /** Crops per second over the whole job. */
+  cropsPerSecond: number;
+  keys: { embeddings: string; embeddingsIndex: string };
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { videoKeys } from '../queues/layout.js';
+import { clusteringParamsSchema } from '../queues/payloads.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { parseWithSchema } from './detections.js';
+import { storedVerificationSchema } from './embeddings.js';
+
+/**
+ * The result of one clustering run of a video (docs/formats.md), under `videos/{id}/results/{run}/`:
+ * `entities.json` (the entities), `observations.json` (every detection with its entity, tracklet,
+ * verification and flag) and `centroids.bin` (float32 LE centroid embeddings, for search).
+ */
+
+export const ENTITIES_FORMAT = 'orion.entities';
+export const OBSERVATIONS_FORMAT = 'orion.observations';
+export const RESULTS_VERSION = 1;
+
+/** How observations were grouped: tracklets first (default), or HDBSCAN on observations alone. */
+export const ASSOCIATION_MODES = ['tracklets', 'observations'] as const;
+export type AssociationMode = (typeof ASSOCIATION_MODES)[number];
+
+export const runParamsSchema = z
+  .object({
+    embedding: z.enum(['vision', 'multimodal']),
+    association: z.enum(ASSOCIATION_MODES),
+    clustering: clusteringParamsSchema,
+    /** Where HDBSCAN noise goes: its own single entities (`singletons`) or the `unassigned` list. */
+    noise: z.enum(['singletons', 'unassigned']),
+  })
+  .strict();
+
+export const flagReasonSchema = z.enum(['tracklet-consensus', 'entity-consensus', 'verification']);
+
+export const observationSchema = z
+  .object({
+    /** `{shard}:{detection}`, unique in the video. */
+    id: z.string(),
+    shard: z.number().int().min(0),
+    detection: z.number().int().min(0),
+    frame: z.number().int().min(0),
+    t: z.number().min(0),
+    /** [x1, y1, x2, y2] in source pixels. */
+    box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    label: z.string(),
+    score: z.number(),
+    entity: z.string().nullable(),
+    tracklet: z.string().nullable(),
+    /** HDBSCAN membership strength of the observation (or its tracklet) in its entity; 0 for noise. */
+    probability: z.number().min(0).max(1),
+    verification: storedVerificationSchema.nullable(),
+    flag: z
+      .object({
+        reasons: z.array(flagReasonSchema).min(1),
+        suggestedClass: z.string().nullable(),
+        /** The scores behind the flag: consensus shares, verification probability and similarity. */
+        evidence: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
+export const entitySchema = z
+  .object({
+    id: z.string(),
+    /** The majority detector class of its observations. */
+    label: z.string(),
+    classDistribution: z.record(z.string(), z.number().int().min(0)),
+    observationCount: z.number().int().min(1),
+    trackletCount: z.number().int().min(0),
+    firstSeen: z.number().min(0),
+    lastSeen: z.number().min(0),
+    /** The observation whose crop represents the entity (best score, then largest box). */
+    representative: z.string(),
+    meanProbability: z.number().min(0).max(1),
+    flaggedObservations: z.number().int().min(0),
+    /** Most members fail class verification: probably not a real object of its label. */
+    likelyFalsePositive: z.boolean(),
+    /** Row of the entity's centroid in centroids.bin. */
+    centroidRow: z.number().int().min(0),
+  })
+  .strict();
+
+export const entitiesFileSchema = z
+  .object({
+    format: z.literal(ENTITIES_FORMAT),
+    version: z.literal(RESULTS_VERSION),
+    videoId: z.string(),
+    runId: z.string(),
+    createdAt: z.string(),
+    params: runParamsSchema,
+    embeddingModel: z
+      .object({ backend: z.string(), name: z.string(), dim: z.number().int().positive() })
+      .strict(),
+    counts: z
+      .object({
+        observations: z.number().int().min(0),
+        entities: z.number().int().min(0),
+        tracklets: z.number().int().min(0),
+        unassigned: z.number().int().min(0),
+        flaggedObservations: z.number().int().min(0),
+        likelyFalsePositives: z.number().int().min(0),
+      })
+      .strict(),
+    timings: z.record(z.string(), z.number()),
+    entities: z.array(entitySchema),
+  })
+  .strict();
+
+export const observationsFileSchema = z
+  .object({
+    format: z.literal(OBSERVATIONS_FORMAT),
+    version: z.literal(RESULTS_VERSION),
+    videoId: z.string(),
+    runId: z.string(),
+    observations: z.array(observationSchema),
+  })
+  .strict();
+
+export type RunParams = z.infer<typeof runParamsSchema>;
+export type Observation = z.infer<typeof observationSchema>;
+export type Entity = z.infer<typeof entitySchema>;
+export type EntitiesFile = z.infer<typeof entitiesFileSchema>;
+export type ObservationsFile = z.infer<typeof observationsFileSchema>;
+
+export async function readEntities(
+  store: ObjectStore,
+  videoId: string,
+  runId: string,
+): Promise<EntitiesFile> {
+  const key = videoKeys(videoId).run(runId).entities;
+  return parseWithSchema(entitiesFileSchema, await store.get(key), key);
+}
+
+export async function readObservations(
+  store: ObjectStore,
+  videoId: string,
+  runId: string,
+): Promise<ObservationsFile> {
+  const key = videoKeys(videoId).run(runId).observations;
+  return parseWithSchema(observationsFileSchema, await store.get(key), key);
+}
+
+/** Centroid rows as views on one buffer (float32 little-endian on disk). */
+export async function readCentroids(
+  store: ObjectStore,
+  videoId: string,
+  runId: string,
+  dim: number,
+): Promise<Float32Array[]> {
+  const buf = await store.get(videoKeys(videoId).run(runId).centroids);
+  const all = new Float32Array(buf.byteLength / 4);
+  for (let i = 0; i < all.length; i++) all[i] = buf.readFloatLE(i * 4);
+  const rows: Float32Array[] = [];
+  for (let r = 0; r * dim < all.length; r++) rows.push(all.subarray(r * dim, (r + 1) * dim));
+  return rows;
+}
+
+export function encodeCentroids(rows: Float32Array[]): Buffer {
+  const dim = rows[0]?.length ?? 0;
+  const buf = Buffer.alloc(rows.length * dim * 4);
+  rows.forEach((row, r) => row.forEach((v, i) => buf.writeFloatLE(v, (r * dim + i) * 4)));
+  return buf;
+}
