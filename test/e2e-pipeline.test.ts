@@ -166,4 +166,34 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
     expect(jobsAfter.embed).toBe(jobsBefore.embed);
     expect(jobsAfter.cluster).toBe(jobsBefore.cluster + 1);
   });
+
+  it('serves Prometheus metrics on every worker and the API during the run', async () => {
+    const sample = (text: string, name: string, labels: string[]) =>
+      text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)));
+    const scrape = async (url: string) => (await fetch(url)).text();
+    const detect = await scrape(`http://127.0.0.1:${stack.opsPort('detect-worker')}/metrics`);
+    // 24 + 12 frames were sampled by the detect stage.
+    expect(sample(detect, 'orion_items_processed_total', ['queue="detect"', 'kind="frames"'])).toMatch(
+      / 36$/,
+    );
+    expect(sample(detect, 'orion_inference_seconds_count', ['model="yolox_nano"', 'provider="cpu"'])).toMatch(
+      / 36$/,
+    );
+    expect(
+      sample(detect, 'orion_job_duration_seconds_count', ['queue="detect"', 'status="completed"']),
+    ).toMatch(/ 2$/);
+    const embed = await scrape(`http://127.0.0.1:${stack.opsPort('embed-worker')}/metrics`);
+    expect(sample(embed, 'orion_items_processed_total', ['queue="embed"', 'kind="crops"'])).toMatch(
+      / [1-9]\d*$/,
+    );
+    expect(sample(embed, 'orion_inference_seconds_count', ['provider="cpu"'])).toMatch(/ [1-9]\d*$/);
+    const cluster = await scrape(`http://127.0.0.1:${stack.opsPort('cluster-worker')}/metrics`);
+    expect(
+      sample(cluster, 'orion_job_duration_seconds_count', ['queue="cluster"', 'status="completed"']),
+    ).toMatch(/ [2-9]$/);
+    const health = await fetch(`http://127.0.0.1:${stack.opsPort('embed-worker')}/health`);
+    expect(health.status).toBe(200);
+    const apiMetrics = await scrape(`${stack.apiUrl}/metrics`);
+    expect(sample(apiMetrics, 'orion_queue_jobs', ['queue="detect"', 'state="completed"'])).toMatch(/ 2$/);
+  });
 });

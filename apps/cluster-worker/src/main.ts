@@ -1,11 +1,5 @@
-import {
-  QueueName,
-  createMetrics,
-  createServiceContext,
-  instrumentWorker,
-  runWorker,
-  startOpsServer,
-} from '@orion/shared';
+import { QueueName, createServiceContext, runWorker, startWorkerOps } from '@orion/shared';
+import type { ClusterSummary } from './cluster-video.js';
 
 // Entry point of the cluster-worker process: one video at a time per job thread, clean shutdown.
 const ctx = await createServiceContext('cluster-worker');
@@ -15,20 +9,7 @@ const running = await runWorker(ctx, {
   processor: new URL(`./processor.${ext}`, import.meta.url),
   concurrency: 1,
 });
-const metrics = createMetrics('cluster-worker');
-instrumentWorker(metrics, running.worker);
-running.worker.on('completed', (_job, result: { observations?: number }) =>
-  metrics.itemsProcessed.inc({ queue: QueueName.cluster, kind: 'observations' }, result.observations ?? 0),
+const ops = await startWorkerOps(ctx, running, (metrics, result: ClusterSummary) =>
+  metrics.itemsProcessed.inc({ queue: QueueName.cluster, kind: 'observations' }, result.observations),
 );
-const ops = await startOpsServer({
-  port: ctx.config.opsPort,
-  metrics,
-  isHealthy: async () =>
-    running.worker.isRunning() &&
-    (await ctx.redis.ping().then(
-      () => true,
-      () => false,
-    )),
-});
-running.atShutdown(() => ops.close());
 ctx.logger.info({ queue: QueueName.cluster, opsPort: ops.port }, 'cluster-worker ready');

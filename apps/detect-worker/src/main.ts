@@ -40,7 +40,6 @@ const running = await runWorker(ctx, {
 }).catch((err: unknown) => fail(ctx, err));
 
 const ops = await startDetectOps(ctx, running).catch((err: unknown) => fail(ctx, err));
-running.atShutdown(() => ops.close());
 
 logger.info(
   {

@@ -1,4 +1,11 @@
-import { QueueName, createServiceContext, runWorker, type ServiceContext } from '@orion/shared';
+import {
+  QueueName,
+  createServiceContext,
+  runWorker,
+  startWorkerOps,
+  type EmbedJobResult,
+  type ServiceContext,
+} from '@orion/shared';
 import { checkEmbedSettings, embedWorkerSettings } from './settings.js';
 
 // Entry point of the embed-worker process: validated config, Redis and storage checked, the embedding
@@ -30,9 +37,21 @@ const running = await runWorker(ctx, {
   concurrency: settings.concurrency,
 }).catch((err: unknown) => fail(ctx, err));
 
+// Crops per job and the image encoder's time per crop, under the provider that really ran it.
+const ops = await startWorkerOps(ctx, running, (metrics, result: EmbedJobResult) => {
+  metrics.itemsProcessed.inc({ queue: QueueName.embed, kind: 'crops' }, result.count);
+  if (result.count > 0) {
+    metrics.inferenceSeconds.observe(
+      { model: result.model, provider: result.executionProvider },
+      result.timings.inferenceMs / result.count / 1000,
+    );
+  }
+}).catch((err: unknown) => fail(ctx, err));
+
 logger.info(
   {
     queue: QueueName.embed,
+    opsPort: ops.port,
     backend: config.embedding.model,
     multimodal: config.embedding.multimodal,
     concurrency: settings.concurrency,

@@ -1,1 +1,2 @@
 export { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
+export { status, describeStatus } from './commands/status.js';

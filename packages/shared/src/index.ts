@@ -36,3 +36,4 @@ export * from './metrics/ops-server.js';
 export * from './metrics/instrument-store.js';
 export * from './formats/embeddings.js';
 export * from './formats/entities.js';
+export * from './metrics/worker-ops.js';

@@ -10,6 +10,8 @@ export interface OrionStack {
   apiKey: string;
   /** Output of each process so far (for diagnostics). */
   output(app: StackApp): string;
+  /** A worker's metrics/health port, as it logged when ready. */
+  opsPort(app: Exclude<StackApp, 'api'>): number;
   /** SIGTERM to every process, waiting for each to exit (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startOrionStack(opts: StackOptions): Promise<OrionStack> {
   const root = projectRoot();
   const children = new Map<StackApp, ChildProcess>();
   const outputs = new Map<StackApp, string>();
+  const opsPorts = new Map<StackApp, number>();
   const env = {
     ...process.env,
     REDIS_URL: opts.redisUrl,
@@ -94,6 +97,8 @@ export async function startOrionStack(opts: StackOptions): Promise<OrionStack> {
               for (const line of lines) {
                 opts.onLine?.(app, line);
                 if (line.includes(`${app} ready`)) {
+                  const port = /"opsPort":(\d+)/.exec(line)?.[1];
+                  if (port) opsPorts.set(app, Number(port));
                   clearTimeout(timer);
                   resolve();
                 }
@@ -112,5 +117,15 @@ export async function startOrionStack(opts: StackOptions): Promise<OrionStack> {
     await stop(5_000);
     throw err;
   }
-  return { apiUrl: `http://127.0.0.1:${port}`, apiKey, output: (app) => outputs.get(app) ?? '', stop };
+  return {
+    apiUrl: `http://127.0.0.1:${port}`,
+    apiKey,
+    output: (app) => outputs.get(app) ?? '',
+    opsPort: (app) => {
+      const p = opsPorts.get(app);
+      if (p === undefined) throw new Error(`${app} logged no ops port`);
+      return p;
+    },
+    stop,
+  };
 }
