@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { evaluateIdentities, parseMotGroundTruth, sourceFrameAt, xyxyToXywh } from '@orion/tracking';
+import { projectRoot } from '@orion/shared';
 import { fixturePath, startOrionStack, type OrionStack } from '@orion/testkit';
 import { OpenApiValidator } from '../apps/api/test/openapi-validator.js';
 
@@ -132,6 +138,53 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
     expect(html).not.toMatch(/src="http/);
   });
 
+  it('shows the report in a real browser: the gallery with every thumbnail loaded (screenshot saved)', async () => {
+    const html = (await api(`/v1/videos/${ids.bus}/report`)).body as Buffer;
+    const artifacts = join(projectRoot(), 'test-artifacts');
+    await mkdir(artifacts, { recursive: true });
+    const page = join(artifacts, 'report-bus.html');
+    await writeFile(page, html);
+    const entities = (await api(`/v1/videos/${ids.bus}/entities?limit=500`)).body.entities as {
+      label: string;
+    }[];
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Offline: the page must need nothing but itself.
+      await tab.route(/^https?:/, (route) => route.abort());
+      await tab.goto(`file://${page}`);
+      const cards = tab.locator('#gallery .card');
+      expect(await cards.count()).toBe(entities.length);
+      expect(
+        (await tab.locator('#gallery .card .label').allTextContents()).map((t) => t.split(' ')[0]),
+      ).toEqual(entities.map((e) => e.label));
+      const images = await tab.$$eval('#gallery img', (imgs) =>
+        // Runs in the page: `complete` and `naturalWidth` tell whether each image decoded.
+        imgs.map((i) => {
+          const img = i as unknown as { complete: boolean; naturalWidth: number };
+          return { complete: img.complete, width: img.naturalWidth };
+        }),
+      );
+      expect(images.length).toBe(entities.length);
+      expect(images.every((i) => i.complete && i.width > 0)).toBe(true);
+      expect(await tab.locator('#timeline svg .entity-row').count()).toBe(entities.length);
+      await tab.screenshot({ path: join(artifacts, 'report-bus.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('re-clusters on the stored embeddings: new entities, no detect or embed job', async () => {
     const before = (await api(`/v1/videos/${ids.tud}`)).body;
     const queues = async () =>
@@ -195,5 +248,158 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
     expect(health.status).toBe(200);
     const apiMetrics = await scrape(`${stack.apiUrl}/metrics`);
     expect(sample(apiMetrics, 'orion_queue_jobs', ['queue="detect"', 'state="completed"'])).toMatch(/ 2$/);
+  });
+
+  it('searches entities by text (COCO labels with the vision backend) and by similarity', async () => {
+    const json = { 'content-type': 'application/json' };
+    const byText = await api(
+      '/v1/search',
+      { method: 'POST', headers: json, body: JSON.stringify({ text: 'a bus' }) },
+      '/v1/search',
+    );
+    expect(byText.status).toBe(200);
+    expect(byText.body.method).toBe('label-match');
+    expect(byText.body.labels).toEqual(['bus']);
+    expect(byText.body.results[0]).toMatchObject({ videoId: ids.bus, label: 'bus' });
+
+    const people = (await api(`/v1/videos/${ids.tud}/entities?label=person&limit=500`)).body.entities;
+    const ref = people.sort(
+      (a: { observationCount: number }, b: { observationCount: number }) =>
+        b.observationCount - a.observationCount,
+    )[0];
+    const similar = await api(
+      '/v1/search',
+      {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ entity: { videoId: ids.tud, entityId: ref.id }, limit: 10 }),
+      },
+      '/v1/search',
+    );
+    expect(similar.body.method).toBe('entity-centroid');
+    const results = similar.body.results as {
+      videoId: string;
+      entityId: string;
+      score: number;
+      label: string;
+    }[];
+    expect(results.length).toBe(10);
+    expect(results.some((r) => r.videoId === ids.tud && r.entityId === ref.id)).toBe(false);
+    expect(results.map((r) => r.score)).toEqual([...results.map((r) => r.score)].sort((a, b) => b - a));
+    // The nearest entities of a person are people.
+    expect(results.slice(0, 3).every((r) => r.label === 'person')).toBe(true);
+
+    const none = await api(
+      '/v1/search',
+      { method: 'POST', headers: json, body: JSON.stringify({ text: 'something shiny' }) },
+      '/v1/search',
+    );
+    expect(none.status).toBe(400);
+    expect(none.body.message).toMatch(/names none/);
+  });
+
+  it('groups TUD-Campus pedestrians into entities close to the 8 ground-truth identities (25 fps)', async () => {
+    const form = new FormData();
+    form.append('file', await openAsBlob(fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4')), 'tud25.mp4');
+    form.append('targetFps', '25');
+    const sub = await api('/v1/videos', { method: 'POST', body: form });
+    const id = sub.body.videos[0].id as string;
+    await waitFor(id, (s) => ['completed', 'failed'].includes(s.state));
+    const observations = (await api(`/v1/videos/${id}/observations?label=person&limit=500`)).body
+      .observations as {
+      t: number;
+      box: [number, number, number, number];
+      entity: string | null;
+    }[];
+    const truth = parseMotGroundTruth(
+      await readFile(fixturePath('mot', 'TUD-Campus', 'gt', 'gt.txt'), 'utf8'),
+    );
+    const evaluation = evaluateIdentities(
+      truth,
+      observations.map((o) => ({ frame: sourceFrameAt(o.t, 25), box: xyxyToXywh(o.box), entity: o.entity })),
+      { frames: Array.from({ length: 71 }, (_, k) => k) },
+    );
+    const entitiesOnPeople = evaluation.entitiesMatched;
+    console.log(
+      `TUD-Campus @25 fps, default mode: recall ${evaluation.recall.toFixed(3)}, precision ${evaluation.precision.toFixed(3)}, ` +
+        `person entities on ground truth ${entitiesOnPeople} for ${evaluation.identities} identities, ARI ${evaluation.ari.toFixed(3)}, ` +
+        `purity ${evaluation.purity.toFixed(3)}, split ${evaluation.splitIdentityFraction.toFixed(2)}, merging ${evaluation.mergingEntityFraction.toFixed(2)}`,
+    );
+    expect(evaluation.identities).toBe(8);
+    expect(evaluation.recall).toBeGreaterThanOrEqual(0.75);
+    expect(evaluation.ari).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('groups the three bottles of the Intel bottle video into a few entities labelled bottle', async () => {
+    const form = new FormData();
+    form.append('file', await openAsBlob(fixturePath('videos', 'intel_bottle-detection.mp4')), 'bottles.mp4');
+    const id = (await api('/v1/videos', { method: 'POST', body: form })).body.videos[0].id as string;
+    await waitFor(id, (s) => ['completed', 'failed'].includes(s.state));
+    const entities = (await api(`/v1/videos/${id}/entities?label=bottle&limit=500`)).body.entities as {
+      observationCount: number;
+    }[];
+    const bottleObservations = (await api(`/v1/videos/${id}/observations?label=bottle&limit=500`)).body
+      .observations as {
+      entity: string | null;
+    }[];
+    const inBottleEntities = entities.reduce((s, e) => s + e.observationCount, 0);
+    console.log(
+      `Intel bottles: ${entities.length} bottle entities holding ${inBottleEntities} observations; ${bottleObservations.length} observations labelled bottle`,
+    );
+    expect(entities.length).toBeGreaterThanOrEqual(1);
+    expect(entities.length).toBeLessThanOrEqual(6);
+    // Most bottle detections end up in bottle entities, not scattered as singletons.
+    const big = entities.filter((e) => e.observationCount >= 10).reduce((s, e) => s + e.observationCount, 0);
+    expect(big / bottleObservations.length).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+/** The real `orion` executable against the running stack. */
+function orion(args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('../packages/cli/bin/orion.js', import.meta.url)), ...args],
+      {
+        env: { ...process.env, ORION_API_URL: stack.apiUrl, ORION_API_KEY: stack.apiKey },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('orion CLI against the real stack', () => {
+  it('submits two fixtures, and status --watch ends with both completed', async () => {
+    const sub = await orion([
+      'submit',
+      fixturePath('videos', 'bus_zoompan_6s_540x720.mp4'),
+      fixturePath('videos', 'mmtracking_demo.mp4'),
+      '--json',
+    ]);
+    expect(sub.code).toBe(0);
+    const videos = (JSON.parse(sub.stdout) as { videos: { id: string }[] }).videos;
+    expect(videos).toHaveLength(2);
+    const watch = await orion(['status', '--watch', '--interval', '300', ...videos.map((v) => v.id)]);
+    expect(watch.code).toBe(0);
+    expect(watch.stdout.match(/state completed, stage done, 100%/g)).toHaveLength(2);
+  });
+
+  it('shows entities, searches and re-clusters', async () => {
+    const table = await orion(['entities', ids.bus!]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^\d+ entities \(run r1\)/);
+    expect(table.stdout).toMatch(/│ bus\s+│/);
+    const found = await orion(['search', 'a bus', '--video', ids.bus!]);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(/method: label-match \(labels: bus\)/);
+    const again = await orion(['recluster', ids.bus!, '--eps', '0.3', '--wait']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^run r\w+ is current: \d+ entities/);
+    const bad = await orion(['recluster', 'no-such-video', '--eps', '0.3']);
+    expect(bad).toMatchObject({ code: 1, stderr: 'orion: the API answered 404: No video no-such-video\n' });
   });
 });

@@ -12,6 +12,7 @@ import healthRoutes from './routes/health.js';
 import queueBoardRoutes from './routes/queue-board.js';
 import queueRoutes from './routes/queues.js';
 import reclusterRoutes from './routes/recluster.js';
+import searchRoutes from './routes/search.js';
 import uploadRoutes from './routes/uploads.js';
 import videoRoutes from './routes/videos.js';
 import { ErrorResponse } from './schemas/common.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     await v1.register(videoRoutes);
     await v1.register(entityRoutes);
     await v1.register(reclusterRoutes);
+    await v1.register(searchRoutes);
     await v1.register(uploadRoutes);
     await v1.register(queueRoutes);
   });

@@ -121,6 +121,16 @@ describe('OpenAPI document at /docs/json', () => {
           body: '{"minClusterSize":1}',
         }),
       ],
+      [
+        'post',
+        '/v1/search',
+        api.request('/v1/search', { method: 'POST', headers: json, body: '{"text":"a red bottle"}' }),
+      ],
+      [
+        'post',
+        '/v1/search',
+        api.request('/v1/search', { method: 'POST', headers: json, body: '{"text":"hello"}' }),
+      ],
       ['get', '/health', api.request('/health')],
       ['get', '/ready', api.request('/ready')],
       ['delete', '/v1/videos/{id}', api.request(`/v1/videos/${id}`, { method: 'DELETE' })],

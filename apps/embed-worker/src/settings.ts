@@ -1,9 +1,4 @@
-import {
-  DEFAULT_EMBED_BATCH_SIZE,
-  DEFAULT_MULTIMODAL_TEXT_WEIGHT,
-  DEFAULT_VERIFY_THRESHOLD,
-  type CreateEmbeddingModelOptions,
-} from '@orion/embeddings';
+import type { CreateEmbeddingModelOptions } from '@orion/embeddings';
 import type { Logger, OrionConfig } from '@orion/shared';
 
 /** How the embed-worker runs, from the configuration. */
@@ -17,26 +12,23 @@ export interface EmbedWorkerSettings {
   verifyThreshold: number;
 }
 
-// Batch size, concurrency, threshold and text weight have no environment variables yet; these
-// defaults are the ones docs/embeddings.md describes.
-const CONCURRENCY = 1;
-
 export function embedWorkerSettings(config: OrionConfig, logger?: Logger): EmbedWorkerSettings {
   return {
     model: {
       backend: config.embedding.model,
+      ...(config.embedding.model === 'clip' ? { model: config.embedding.clipModel } : {}),
       modelsDir: config.modelsDir,
       executionProvider: config.executionProvider,
       intraOpThreads: config.onnxThreads.intraOp,
       interOpThreads: config.onnxThreads.interOp,
-      concurrency: CONCURRENCY,
-      batchSize: DEFAULT_EMBED_BATCH_SIZE,
-      multimodalTextWeight: DEFAULT_MULTIMODAL_TEXT_WEIGHT,
+      concurrency: config.embedding.concurrency,
+      batchSize: config.embedding.batchSize,
+      multimodalTextWeight: config.embedding.multimodalTextWeight,
       logger,
     },
-    concurrency: CONCURRENCY,
+    concurrency: config.embedding.concurrency,
     multimodal: config.embedding.multimodal,
-    verifyThreshold: DEFAULT_VERIFY_THRESHOLD,
+    verifyThreshold: config.embedding.verifyThreshold,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
+import { entities, recluster, search } from './commands/results.js';
 import { status } from './commands/status.js';
 import { submit } from './commands/submit.js';
 
@@ -55,6 +56,68 @@ program
     const ok = await status(client(), ids, { watch: o.watch, json: o.json, intervalMs: o.interval });
     if (!ok) process.exitCode = 1;
   });
+
+program
+  .command('entities')
+  .description("a video's entities as a table")
+  .argument('<id>', 'video id')
+  .option('--label <label>', 'only entities with this label')
+  .option('--flagged', 'only entities with flagged observations')
+  .option('--json', 'print JSON')
+  .action((id: string, o: { label?: string; flagged?: boolean; json?: boolean }) =>
+    entities(client(), id, o),
+  );
+
+program
+  .command('search')
+  .description('rank entities of your videos by a text, or by similarity to an entity')
+  .argument('[text]', 'what to look for, e.g. "a red bottle"')
+  .option('--similar-to <video:entity>', 'entities similar to this one')
+  .option('--video <id...>', 'only in these videos')
+  .option('--limit <n>', 'how many results', number, 20)
+  .option('--json', 'print JSON')
+  .action(
+    (text: string | undefined, o: { similarTo?: string; video?: string[]; limit: number; json?: boolean }) =>
+      search(client(), text, { similarTo: o.similarTo, videos: o.video, limit: o.limit, json: o.json }),
+  );
+
+program
+  .command('recluster')
+  .description('cluster a processed video again with other parameters (no detection or embedding rerun)')
+  .argument('<id>', 'video id')
+  .option('--eps <n>', 'cluster selection epsilon', (v) => Number(v))
+  .option('--min-cluster-size <n>', 'HDBSCAN min cluster size', number)
+  .option('--min-samples <n>', 'HDBSCAN min samples', number)
+  .option('--method <eom|leaf>', 'cluster selection method')
+  .option('--association <tracklets|observations>', 'association mode')
+  .option('--wait', 'wait until the new run is current')
+  .option('--json', 'print JSON')
+  .action(
+    (
+      id: string,
+      o: {
+        eps?: number;
+        minClusterSize?: number;
+        minSamples?: number;
+        method?: string;
+        association?: string;
+        wait?: boolean;
+        json?: boolean;
+      },
+    ) =>
+      recluster(
+        client(),
+        id,
+        {
+          clusterSelectionEpsilon: o.eps,
+          minClusterSize: o.minClusterSize,
+          minSamples: o.minSamples,
+          clusterSelectionMethod: o.method,
+          association: o.association,
+        },
+        { wait: o.wait, json: o.json },
+      ),
+  );
 
 try {
   await program.parseAsync();

@@ -5,7 +5,12 @@ describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
     expect(config.pipeline).toEqual({ targetFps: 4, shardSeconds: 10 });
-    expect(config.embedding).toEqual({ model: 'vision', multimodal: false });
+    expect(config.embedding).toMatchObject({
+      model: 'vision',
+      multimodal: false,
+      clipModel: 'clip-vit-b32',
+      batchSize: 16,
+    });
     expect(config.executionProvider).toBe('auto');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.storage.driver).toBe('fs');
@@ -26,7 +31,7 @@ describe('loadConfig', () => {
       EXECUTION_PROVIDER: '',
     });
     expect(config.pipeline).toEqual({ targetFps: 2.5, shardSeconds: 30 });
-    expect(config.embedding).toEqual({ model: 'clip', multimodal: true });
+    expect(config.embedding).toMatchObject({ model: 'clip', multimodal: true });
     expect(config.clustering).toMatchObject({
       minClusterSize: 8,
       minSamples: 3,

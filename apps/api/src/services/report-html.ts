@@ -14,6 +14,7 @@ const esc = (s: unknown) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const time = (t: number) => `${Math.floor(t / 60)}:${(t % 60).toFixed(1).padStart(4, '0')}`;
 const img = (crops: Map<string, Buffer>, id: string, alt: string) => {
   const jpeg = crops.get(id);
@@ -80,7 +81,7 @@ export function renderReport(input: ReportInput): string {
       ) => `<div class="card${en.flaggedObservations || en.likelyFalsePositive ? ' flagged' : ''}" data-entity="${esc(en.id)}" data-label="${esc(en.label)}">
   ${img(input.crops, en.representative, `${en.label} ${en.id}`)}
   <div class="label">${esc(en.label)} <small style="display:inline">${esc(en.id)}</small></div>
-  <small>${en.observationCount} observations · ${en.trackletCount} tracklets</small>
+  <small>${plural(en.observationCount, 'observation')} · ${plural(en.trackletCount, 'tracklet')}</small>
   <small>seen ${time(en.firstSeen)} – ${time(en.lastSeen)}</small>
   ${en.likelyFalsePositive ? '<span class="badge">likely false positive</span>' : en.flaggedObservations ? `<span class="badge">${en.flaggedObservations} flagged</span>` : ''}
 </div>`,
@@ -105,7 +106,12 @@ export function renderReport(input: ReportInput): string {
       'embedding',
       `${p.embedding} (${e.embeddingModel.backend}: ${e.embeddingModel.name}, ${e.embeddingModel.dim}-d)`,
     ],
-    ['min cluster size / min samples', `${p.clustering.minClusterSize} / ${p.clustering.minSamples}`],
+    [
+      'min cluster size / min samples',
+      p.association === 'tracklets'
+        ? '2 / 1 (on tracklets)'
+        : `${p.clustering.minClusterSize} / ${p.clustering.minSamples}`,
+    ],
     ['selection', `${p.clustering.clusterSelectionMethod}, ε = ${p.clustering.clusterSelectionEpsilon}`],
     ['noise', p.noise],
     [

@@ -1,7 +1,5 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import {
-  ExecutionProviderError,
-  ModelMismatchError,
   createModelSession,
   type ClassificationManifest,
   type InputSpec,
@@ -45,57 +43,19 @@ export interface ImageSession {
 }
 
 /**
- * Whether the input is [N, 3, H, W] as the manifest says, symbolic dimensions accepting any size
- * (Hugging Face exports name all four: batch_size, num_channels, height, width).
- */
-function inputFits(session: InferenceSession, spec: InputSpec): boolean {
-  const meta = session.inputMetadata.find((m) => m.name === spec.name);
-  if (!meta?.isTensor || meta.shape.length !== 4) return false;
-  const expected = [undefined, 3, spec.height, spec.width];
-  return meta.shape.every((dim, i) => typeof dim !== 'number' || dim < 0 || i === 0 || dim === expected[i]);
-}
-
-/**
- * The image tower through createModelSession (provider choice, profiled warm-up, input check). That
- * check wants every non-batch dimension to be a number; for exports whose input dimensions are all
- * symbolic, the tower is checked here instead and runs on the CPU, which is then what is reported.
+ * The image tower through createModelSession: provider choice, profiled warm-up (the provider
+ * reported is the one that really ran) and the input check, which accepts named dimensions.
  */
 export async function openImageTower(
   manifest: ClipManifest,
   path: string,
   opts: ModelLoadOptions,
 ): Promise<ImageSession> {
-  const threads = sessionThreads(opts);
-  try {
-    return await createModelSession(imageTowerAsModel(manifest, opts.modelsDir, path), {
-      executionProvider: opts.executionProvider,
-      ...threads,
-      logger: opts.logger,
-    });
-  } catch (err) {
-    if (!(err instanceof ModelMismatchError)) throw err;
-    const session = await InferenceSession.create(path, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads.intraOpThreads,
-      interOpNumThreads: threads.interOpThreads,
-      graphOptimizationLevel: 'all',
-    });
-    if (!inputFits(session, manifest.imageEncoder.input)) {
-      await session.release();
-      throw err;
-    }
-    if (opts.executionProvider === 'cuda') {
-      await session.release();
-      throw new ExecutionProviderError(
-        `EXECUTION_PROVIDER=cuda but the image encoder of "${manifest.name}" has symbolic input dimensions, which only the CPU path accepts for now. Use EXECUTION_PROVIDER=auto or cpu.`,
-      );
-    }
-    opts.logger?.warn(
-      { model: manifest.name, provider: 'cpu' },
-      'the CLIP image encoder has symbolic input dimensions: running it on the CPU',
-    );
-    return { session, provider: 'cpu', close: () => session.release() };
-  }
+  return createModelSession(imageTowerAsModel(manifest, opts.modelsDir, path), {
+    executionProvider: opts.executionProvider,
+    ...sessionThreads(opts),
+    logger: opts.logger,
+  });
 }
 
 /** Embedding size from an output of shape [N, D], when the shape gives it. */

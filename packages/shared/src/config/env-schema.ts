@@ -91,6 +91,25 @@ export const envSchema = z.object({
   USE_MULTIMODAL_EMBEDDINGS: booleanVar()
     .default(false)
     .describe('Also compute image+text ("a {class}") embeddings and cluster on them (clip backend).'),
+  CLIP_MODEL: stringVar()
+    .default('clip-vit-b32')
+    .describe(
+      'Image–text model of the `clip` backend: a `<name>.clip.json` manifest in the models directory, or the built-in `clip-vit-b32`.',
+    ),
+  EMBED_BATCH_SIZE: numberVar({ int: true, min: 1, max: 256 })
+    .default(16)
+    .describe('Crops per image-encoder run.'),
+  EMBED_CONCURRENCY: numberVar({ int: true, min: 1, max: 64 })
+    .default(1)
+    .describe('Shards one embed-worker process works on at once (one thread and model each).'),
+  VERIFY_THRESHOLD: numberVar({ min: 0, max: 1 })
+    .default(0.3)
+    .describe(
+      "Probability (softmax over the candidate labels) from which a crop's detector class counts as verified.",
+    ),
+  MULTIMODAL_TEXT_WEIGHT: numberVar({ min: 0, max: 1 })
+    .default(0.3)
+    .describe('Weight w of the class prompt in multimodal embeddings: normalize((1 − w)·image + w·text).'),
   MIN_CLUSTER_SIZE: numberVar({ int: true, min: 2 }).default(5).describe('HDBSCAN minimum cluster size.'),
   MIN_SAMPLES: numberVar({ int: true, min: 1 })
     .optional()

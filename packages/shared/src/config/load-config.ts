@@ -92,7 +92,15 @@ export interface OrionConfig {
   detector: DetectorSettings;
   /** ONNX Runtime threads per session; intraOp 0 = CPU cores ÷ the worker's concurrency. */
   onnxThreads: { intraOp: number; interOp: number };
-  embedding: { model: 'clip' | 'vision'; multimodal: boolean };
+  embedding: {
+    model: 'clip' | 'vision';
+    multimodal: boolean;
+    clipModel: string;
+    batchSize: number;
+    concurrency: number;
+    verifyThreshold: number;
+    multimodalTextWeight: number;
+  };
   clustering: ClusteringSettings;
   association: AssociationSettings;
   executionProvider: 'auto' | 'cpu' | 'cuda';
@@ -166,7 +174,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cropMargin: e.CROP_MARGIN,
     },
     onnxThreads: { intraOp: e.ORT_INTRA_OP_THREADS, interOp: e.ORT_INTER_OP_THREADS },
-    embedding: { model: e.EMBEDDING_MODEL, multimodal: e.USE_MULTIMODAL_EMBEDDINGS },
+    embedding: {
+      model: e.EMBEDDING_MODEL,
+      multimodal: e.USE_MULTIMODAL_EMBEDDINGS,
+      clipModel: e.CLIP_MODEL,
+      batchSize: e.EMBED_BATCH_SIZE,
+      concurrency: e.EMBED_CONCURRENCY,
+      verifyThreshold: e.VERIFY_THRESHOLD,
+      multimodalTextWeight: e.MULTIMODAL_TEXT_WEIGHT,
+    },
     clustering: {
       minClusterSize: e.MIN_CLUSTER_SIZE,
       minSamples: e.MIN_SAMPLES ?? e.MIN_CLUSTER_SIZE,

@@ -90,8 +90,9 @@ function checkInput(model: ResolvedModel, session: InferenceSession): void {
     meta.shape.length === 4 &&
     meta.shape.every((dim, i) => {
       const want = expected[i];
-      // A symbolic batch runs any batch size, including the manifest's fixed one.
-      if (typeof dim !== 'number' || dim < 0) return i === 0;
+      // A named (symbolic) dimension takes any size, including the manifest's: Hugging Face exports
+      // name all four (batch_size, num_channels, height, width).
+      if (typeof dim !== 'number' || dim < 0) return true;
       return want === dim;
     });
   if (!ok) {
