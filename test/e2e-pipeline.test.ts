@@ -402,4 +402,43 @@ describe('orion CLI against the real stack', () => {
     const bad = await orion(['recluster', 'no-such-video', '--eps', '0.3']);
     expect(bad).toMatchObject({ code: 1, stderr: 'orion: the API answered 404: No video no-such-video\n' });
   });
+
+  it('evaluates TUD-Campus against its ground truth for both association modes (orion eval)', async () => {
+    const gt = fixturePath('mot', 'TUD-Campus', 'gt', 'gt.txt');
+    const video = fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4');
+    for (const fps of [25, 5]) {
+      const res = await orion(['eval', '--gt', gt, '--fps', String(fps), '--json', video]);
+      expect(res.code, res.stderr).toBe(0);
+      const out = JSON.parse(res.stdout) as Record<
+        string,
+        {
+          ari: number;
+          entitiesMatched: number;
+          identities: number;
+          recall: number;
+          precision: number;
+          purity: number;
+        }
+      > & { default: string };
+      console.log(
+        `orion eval TUD-Campus @${fps} fps: ` +
+          ['tracklets', 'observations']
+            .map(
+              (m) =>
+                `${m}: ARI ${out[m]!.ari.toFixed(3)}, ${out[m]!.entitiesMatched} entities / ${out[m]!.identities} identities, purity ${out[m]!.purity.toFixed(3)}`,
+            )
+            .join('; ') +
+          `; recall ${out.tracklets!.recall.toFixed(3)}, precision ${out.tracklets!.precision.toFixed(3)}`,
+      );
+      expect(out.default).toBe('tracklets');
+      expect(out.tracklets!.identities).toBe(8);
+      if (fps === 25) {
+        expect(out.tracklets!.ari).toBeGreaterThanOrEqual(0.7);
+        expect(out.tracklets!.entitiesMatched).toBeGreaterThanOrEqual(6);
+        expect(out.tracklets!.entitiesMatched).toBeLessThanOrEqual(10);
+      }
+      // Tracklets first beats appearance alone.
+      expect(out.tracklets!.ari).toBeGreaterThan(out.observations!.ari);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { buildTracklets, xyxyToXywh } from '@orion/tracking';
+import { buildTracklets, xyxyToXywh, type TrackerOptionsInput } from '@orion/tracking';
 import {
   ENTITIES_FORMAT,
   OBSERVATIONS_FORMAT,
@@ -41,6 +41,7 @@ interface Grouped {
 async function associateByTracklets(
   observations: GatheredObservation[],
   job: ClusterJobData,
+  tracker: TrackerOptionsInput,
 ): Promise<Grouped> {
   const tracking = buildTracklets(
     observations.map((o) => ({
@@ -52,6 +53,7 @@ async function associateByTracklets(
       score: o.detection.score,
       embedding: o.embedding,
     })),
+    tracker,
   );
   const grouping = await groupUnits(
     tracking.tracklets.map((t) => ({ embedding: t.embedding })),
@@ -120,7 +122,12 @@ async function associateByObservations(
  */
 export async function clusterVideo(
   job: ClusterJobData,
-  deps: { store: ObjectStore; logger: Logger; onProgress?: (p: object) => void },
+  deps: {
+    store: ObjectStore;
+    logger: Logger;
+    tracker?: TrackerOptionsInput;
+    onProgress?: (p: object) => void;
+  },
 ): Promise<ClusterSummary> {
   const started = performance.now();
   const timings: Record<string, number> = {};
@@ -134,7 +141,7 @@ export async function clusterVideo(
   t = performance.now();
   const grouped =
     job.association === 'tracklets'
-      ? await associateByTracklets(observations, job)
+      ? await associateByTracklets(observations, job, deps.tracker ?? {})
       : await associateByObservations(observations, job);
   lap('associateMs', t);
 

@@ -6,9 +6,10 @@ export default defineJobProcessor({
   queue: QueueName.cluster,
   name: 'cluster-worker',
   init: async () => undefined,
-  async process(job, _state, { store }): Promise<ClusterSummary & { executionProvider: string }> {
+  async process(job, _state, { store, config }): Promise<ClusterSummary & { executionProvider: string }> {
     const summary = await clusterVideo(job.data, {
       store,
+      tracker: config.association.tracker,
       logger: job.logger,
       onProgress: (p) => job.updateProgress(p),
     });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
+import { evaluate } from './commands/evaluate.js';
 import { entities, recluster, search } from './commands/results.js';
 import { status } from './commands/status.js';
 import { submit } from './commands/submit.js';
@@ -118,6 +119,20 @@ program
         { wait: o.wait, json: o.json },
       ),
   );
+
+program
+  .command('eval')
+  .description(
+    'score a video (a file, processed first, or a processed video id) against MOTChallenge ground truth, per association mode',
+  )
+  .argument('<video>', 'video file or video id')
+  .requiredOption('--gt <file>', 'ground truth (MOTChallenge gt.txt)')
+  .option('--gt-format <format>', 'ground-truth format', 'mot')
+  .option('--fps <n>', 'frames per second to sample, when submitting a file', number)
+  .option('--json', 'print JSON')
+  .action(async (video: string, o: { gt: string; gtFormat: string; fps?: number; json?: boolean }) => {
+    await evaluate(client(), video, o);
+  });
 
 try {
   await program.parseAsync();

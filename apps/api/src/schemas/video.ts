@@ -129,6 +129,9 @@ export const VideoStatus = Type.Object(
       { additionalProperties: false },
     ),
     runId: Type.String({ description: 'The clustering run whose results are current' }),
+    association: Type.Union([Type.Literal('tracklets'), Type.Literal('observations')], {
+      description: 'How the current run grouped observations into entities',
+    }),
     pendingRunId: Type.Optional(Type.String({ description: 'A recluster in progress' })),
     reclusterError: Type.Optional(
       Type.Object({ runId: Type.String(), message: Type.String() }, { additionalProperties: false }),

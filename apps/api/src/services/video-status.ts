@@ -104,6 +104,7 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
     },
     counts: { frames: live.frames, detections: live.detections, entities: live.entities },
     runId: record.runId,
+    association: record.association,
     ...(record.pendingRunId ? { pendingRunId: record.pendingRunId } : {}),
     ...(record.reclusterError ? { reclusterError: record.reclusterError } : {}),
     ...(error ? { error } : {}),

@@ -125,6 +125,25 @@ export const envSchema = z.object({
     .describe(
       'How the cluster stage groups observations: link them into tracklets over the whole video, then HDBSCAN on tracklets (`tracklets`), or HDBSCAN on observation embeddings alone (`observations`).',
     ),
+  TRACK_MAX_LOST_SECONDS: numberVar({ positive: true, max: 60 })
+    .default(1.5)
+    .describe(
+      'Tracklets: how long a track survives without a detection before it ends (seconds, so it holds for any TARGET_FPS).',
+    ),
+  TRACK_MIN_HITS: numberVar({ int: true, min: 1, max: 100 })
+    .default(2)
+    .describe('Tracklets: detections a new track needs before it is confirmed.'),
+  TRACK_APPEARANCE_WEIGHT: numberVar({ min: 0, max: 1 })
+    .default(0.3)
+    .describe('Tracklets: weight of appearance (embedding cosine) against motion in the association cost.'),
+  TRACK_MATCH_THRESHOLD: numberVar({ positive: true, max: 10 })
+    .default(0.75)
+    .describe('Tracklets: highest association cost still accepted as a match.'),
+  TRACK_CLASS_SWITCH_COST: numberVar({ min: 0, max: 10 })
+    .default(0.2)
+    .describe(
+      'Tracklets: extra cost for linking detections of different classes (a detector class flip stays in its tracklet).',
+    ),
   NOISE_POLICY: enumVar(['singletons', 'unassigned'])
     .default('singletons')
     .describe('Where HDBSCAN noise goes: single entities of its own (`singletons`) or an `unassigned` list.'),

@@ -23,6 +23,13 @@ export interface ClusteringSettings {
 export interface AssociationSettings {
   mode: 'tracklets' | 'observations';
   noise: 'singletons' | 'unassigned';
+  tracker: {
+    maxLostSeconds: number;
+    minHits: number;
+    appearanceWeight: number;
+    matchThreshold: number;
+    classSwitchCost: number;
+  };
 }
 
 export interface ApiKeyEntry {
@@ -189,7 +196,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clusterSelectionEpsilon: e.CLUSTER_SELECTION_EPSILON,
       clusterSelectionMethod: e.CLUSTER_SELECTION_METHOD,
     },
-    association: { mode: e.ASSOCIATION_MODE, noise: e.NOISE_POLICY },
+    association: {
+      mode: e.ASSOCIATION_MODE,
+      noise: e.NOISE_POLICY,
+      tracker: {
+        maxLostSeconds: e.TRACK_MAX_LOST_SECONDS,
+        minHits: e.TRACK_MIN_HITS,
+        appearanceWeight: e.TRACK_APPEARANCE_WEIGHT,
+        matchThreshold: e.TRACK_MATCH_THRESHOLD,
+        classSwitchCost: e.TRACK_CLASS_SWITCH_COST,
+      },
+    },
     executionProvider: e.EXECUTION_PROVIDER,
     api: {
       host: e.API_HOST,
