@@ -15,38 +15,20 @@ export function createRedisConnection(url: string, connectionName?: string): Red
  * Retries and retention per queue. Failed jobs are kept for a week for inspection; completed ones only
  * as long as status reporting needs them (the durable record of a video lives in storage).
  */
+const retry = (attempts: number, delay: number): DefaultJobOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+});
+
 export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
-  [QueueName.detect]: {
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  },
-  [QueueName.embed]: {
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  },
-  [QueueName.cluster]: {
-    attempts: 2,
-    backoff: { type: 'exponential', delay: 5_000 },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  },
-  [QueueName.finalize]: {
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 1_000 },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  },
+  [QueueName.detect]: retry(3, 2_000),
+  [QueueName.embed]: retry(3, 2_000),
+  [QueueName.cluster]: retry(2, 5_000),
+  [QueueName.finalize]: retry(5, 1_000),
   // A receiver that is down for a while still gets the callback: 8 tries over about 20 minutes.
-  [QueueName.callbacks]: {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: 5_000 },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  },
+  [QueueName.callbacks]: retry(8, 5_000),
 };
 
 export interface QueueFactoryOptions {
