@@ -5,6 +5,7 @@ import { authErrors, errorRef } from '../schemas/common.js';
 import { EntityDetail, EntityList, ObservationList, PageQuery } from '../schemas/entity.js';
 import { VideoIdParams } from '../schemas/video.js';
 import { renderReport } from '../services/report-html.js';
+import { ownVideo } from '../services/own-video.js';
 import { ResultsReader } from '../services/results-reader.js';
 import type { App } from '../types.js';
 
@@ -21,11 +22,7 @@ function page<T>(items: T[], limit: number, cursor: string | undefined) {
 export default async function entityRoutes(app: App) {
   const { videos, store } = app.deps;
   const results = new ResultsReader(store);
-  const own = async (id: string, tenantId: string) => {
-    const record = await videos.getForTenant(id, tenantId);
-    if (!record) throw notFound(`No video ${id}`);
-    return record;
-  };
+  const own = (id: string, tenantId: string) => ownVideo(videos, id, tenantId);
   const summary = (videoId: string, e: Entity) => {
     const { centroidRow: _row, ...rest } = e;
     return { ...rest, thumbnailUrl: `/v1/videos/${videoId}/entities/${e.id}/thumbnail` };

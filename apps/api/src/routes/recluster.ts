@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { buildReclusterFlow } from '@orion/shared';
-import { HttpError, notFound } from '../errors.js';
+import { HttpError } from '../errors.js';
+import { ownVideo } from '../services/own-video.js';
 import { authErrors, errorRef } from '../schemas/common.js';
 import { VideoIdParams } from '../schemas/video.js';
 import type { App } from '../types.js';
@@ -49,8 +50,7 @@ export default async function reclusterRoutes(app: App) {
       },
     },
     async (req, reply) => {
-      const record = await videos.getForTenant(req.params.id, req.principal.tenantId);
-      if (!record) throw notFound(`No video ${req.params.id}`);
+      const record = await ownVideo(videos, req.params.id, req.principal.tenantId);
       if (record.state !== 'completed') {
         throw new HttpError(
           409,

@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { assertValidKey, type VideoRecord } from '@orion/shared';
-import { notFound } from '../errors.js';
+import { assertValidKey } from '@orion/shared';
 import { authErrors, errorRef } from '../schemas/common.js';
 import {
   ListQuery,
@@ -10,6 +9,7 @@ import {
   type SubmitOptions,
 } from '../schemas/video.js';
 import { receiveMultipart } from '../services/multipart-submission.js';
+import { ownVideo } from '../services/own-video.js';
 import { deleteVideo } from '../services/video-deletion.js';
 import type { IntakeItem } from '../services/video-intake.js';
 import { currentState, videoStatus } from '../services/video-status.js';
@@ -154,11 +154,7 @@ export default async function videoRoutes(app: App) {
     },
   );
 
-  const loadOwn = async (id: string, tenantId: string): Promise<VideoRecord> => {
-    const record = await videos.getForTenant(id, tenantId);
-    if (!record) throw notFound(`No video ${id}`);
-    return record;
-  };
+  const loadOwn = (id: string, tenantId: string) => ownVideo(videos, id, tenantId);
 
   app.get(
     '/v1/videos/:id',

@@ -10,6 +10,7 @@ import {
 } from '@orion/shared';
 import { COCO_LABELS, createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
 import { badRequest, notFound } from '../errors.js';
+import { ownVideo } from './own-video.js';
 
 export interface SearchQuery {
   text?: string;
@@ -80,13 +81,7 @@ export class EntitySearch {
 
   private async candidates(tenantId: string, videoIds?: string[]): Promise<VideoRecord[]> {
     if (videoIds) {
-      return Promise.all(
-        videoIds.map(async (id) => {
-          const r = await this.deps.videos.getForTenant(id, tenantId);
-          if (!r) throw notFound(`No video ${id}`);
-          return r;
-        }),
-      );
+      return Promise.all(videoIds.map((id) => ownVideo(this.deps.videos, id, tenantId)));
     }
     return (await this.deps.videos.listForTenant(tenantId, { limit: MAX_VIDEOS, state: 'completed' }))
       .records;
@@ -129,8 +124,7 @@ export class EntitySearch {
     let scoreOf: (video: VideoRecord, file: EntitiesFile) => Promise<(number | null)[]>;
 
     if (q.entity) {
-      const ref = await this.deps.videos.getForTenant(q.entity.videoId, tenantId);
-      if (!ref) throw notFound(`No video ${q.entity.videoId}`);
+      const ref = await ownVideo(this.deps.videos, q.entity.videoId, tenantId);
       const refFile = await this.load(ref);
       const refEntity = refFile?.entities.find((e) => e.id === q.entity!.entityId);
       if (!refFile || !refEntity) throw notFound(`No entity ${q.entity.entityId} in video ${ref.id}`);

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
   InvalidManifestError,
+  readManifestFile,
   classificationManifestSchema,
   inputSpecSchema,
   modelNameSchema,
@@ -135,17 +134,8 @@ export async function findClipManifest(
   modelsDir: string,
 ): Promise<{ manifest: ClipManifest; origin: string }> {
   const path = clipManifestPath(modelsDir, name);
-  if (existsSync(path)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path, 'utf8'));
-    } catch (err) {
-      throw new InvalidManifestError(path, [`not valid JSON (${(err as Error).message})`]);
-    }
-    const manifest = parseClipManifest(json, path);
-    if (manifest.name !== name) throw new InvalidManifestError(path, [`name: must be "${name}"`]);
-    return { manifest, origin: path };
-  }
+  const manifest = await readManifestFile(path, name, parseClipManifest);
+  if (manifest) return { manifest, origin: path };
   const builtin = BUILTIN_CLIP_MANIFESTS.find((m) => m.name === name);
   if (!builtin) {
     throw new Error(

@@ -63,23 +63,35 @@ export class WrongModelTaskError extends Error {
 
 export const manifestPath = (modelsDir: string, name: string) => join(modelsDir, `${name}.model.json`);
 
+/**
+ * A manifest file of a models directory, parsed by `parse`; undefined when there is no such file. A
+ * file that is not JSON, does not parse, or names another model is an InvalidManifestError.
+ */
+export async function readManifestFile<T extends { name: string }>(
+  path: string,
+  name: string,
+  parse: (json: unknown, origin: string) => T,
+): Promise<T | undefined> {
+  if (!existsSync(path)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new InvalidManifestError(path, [`not valid JSON (${(err as Error).message})`]);
+  }
+  const manifest = parse(json, path);
+  if (manifest.name !== name) throw new InvalidManifestError(path, [`name: must be "${name}"`]);
+  return manifest;
+}
+
 /** The manifest of `name`: `<modelsDir>/<name>.model.json` when present, else the built-in one. */
 export async function findManifest(
   name: string,
   modelsDir: string,
 ): Promise<{ manifest: ModelManifest; origin: string }> {
   const path = manifestPath(modelsDir, name);
-  if (existsSync(path)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path, 'utf8'));
-    } catch (err) {
-      throw new InvalidManifestError(path, [`not valid JSON (${(err as Error).message})`]);
-    }
-    const manifest = parseManifest(json, path);
-    if (manifest.name !== name) throw new InvalidManifestError(path, [`name: must be "${name}"`]);
-    return { manifest, origin: path };
-  }
+  const manifest = await readManifestFile(path, name, parseManifest);
+  if (manifest) return { manifest, origin: path };
   const builtin = BUILTIN_MANIFESTS.find((m) => m.name === name);
   if (!builtin) throw new UnknownModelError(name, modelsDir);
   return { manifest: builtin, origin: 'built-in' };
