@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   QueueName,
@@ -77,6 +78,8 @@ describe('startWorker (BullMQ worker with job threads)', () => {
     expect(done.returnvalue.finished - done.returnvalue.started).toBeGreaterThanOrEqual(3_500);
     expect(stalled).toEqual([]);
     expect(progress).toEqual([{ stage: 'busy', done: 0, total: 1, percent: 0 }]);
+    // The job records which process ran it.
+    expect(done.processedBy).toBe(`${hostname()}:${process.pid}`);
   });
 
   it('runs `concurrency` jobs at once, one per thread, each thread initialised once', async () => {

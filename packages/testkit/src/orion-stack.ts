@@ -4,14 +4,17 @@ import { freePort } from './ports.js';
 
 export const STACK_APPS = ['api', 'detect-worker', 'embed-worker', 'cluster-worker'] as const;
 export type StackApp = (typeof STACK_APPS)[number];
+export type StackWorker = Exclude<StackApp, 'api'>;
 
 export interface OrionStack {
   apiUrl: string;
   apiKey: string;
-  /** Output of each process so far (for diagnostics). */
+  /** Output of each process of an app so far (for diagnostics). */
   output(app: StackApp): string;
-  /** A worker's metrics/health port, as it logged when ready. */
-  opsPort(app: Exclude<StackApp, 'api'>): number;
+  /** A worker's metrics/health port (its first process's), as it logged when ready. */
+  opsPort(app: StackWorker): number;
+  /** Process ids of an app's processes (one per replica). */
+  pids(app: StackApp): number[];
   /** SIGTERM to every process, waiting for each to exit (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -21,10 +24,19 @@ export interface StackOptions {
   storageUrl: string;
   /** Extra environment for every process (TARGET_FPS, SHARD_SECONDS, …). */
   env?: Record<string, string>;
+  /** Processes per worker kind (default 1 each): horizontal scaling on one machine. */
+  replicas?: Partial<Record<StackWorker, number>>;
   apiKey?: string;
   /** Called with each line a process prints. */
   onLine?: (app: StackApp, line: string) => void;
   startTimeoutMs?: number;
+}
+
+interface Proc {
+  app: StackApp;
+  child: ChildProcess;
+  output: string;
+  opsPort?: number;
 }
 
 /**
@@ -35,9 +47,8 @@ export async function startOrionStack(opts: StackOptions): Promise<OrionStack> {
   const apiKey = opts.apiKey ?? 'local-demo-key-0123456789';
   const port = await freePort();
   const root = projectRoot();
-  const children = new Map<StackApp, ChildProcess>();
-  const outputs = new Map<StackApp, string>();
-  const opsPorts = new Map<StackApp, number>();
+  const timeoutMs = opts.startTimeoutMs ?? 120_000;
+  const procs: Proc[] = [];
   const env = {
     ...process.env,
     REDIS_URL: opts.redisUrl,
@@ -52,8 +63,8 @@ export async function startOrionStack(opts: StackOptions): Promise<OrionStack> {
   };
   const stop = async (graceMs = 30_000) => {
     await Promise.all(
-      [...children.values()].map(
-        (child) =>
+      procs.map(
+        ({ child }) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -66,66 +77,69 @@ export async function startOrionStack(opts: StackOptions): Promise<OrionStack> {
       ),
     );
   };
+  const launch = (app: StackApp) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=orion-source', '--import', 'tsx', `${root}/apps/${app}/src/main.ts`],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const proc: Proc = { app, child, output: '' };
+      procs.push(proc);
+      const timer = setTimeout(
+        () => reject(new Error(`${app} did not start within ${timeoutMs} ms:\n${proc.output}`)),
+        timeoutMs,
+      );
+      let pending = '';
+      const onData = (chunk: Buffer) => {
+        const text = chunk.toString();
+        proc.output = (proc.output + text).slice(-20_000);
+        pending += text;
+        const lines = pending.split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) {
+          opts.onLine?.(app, line);
+          if (line.includes(`${app} ready`)) {
+            const ops = /"opsPort":(\d+)/.exec(line)?.[1];
+            if (ops) proc.opsPort = Number(ops);
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${app} exited with code ${code} while starting:\n${proc.output}`));
+      });
+    });
   try {
     await Promise.all(
-      STACK_APPS.map(
-        (app) =>
-          new Promise<void>((resolve, reject) => {
-            const child = spawn(
-              process.execPath,
-              ['--conditions=orion-source', '--import', 'tsx', `${root}/apps/${app}/src/main.ts`],
-              { env, stdio: ['ignore', 'pipe', 'pipe'] },
-            );
-            children.set(app, child);
-            outputs.set(app, '');
-            const timer = setTimeout(
-              () =>
-                reject(
-                  new Error(
-                    `${app} did not start within ${opts.startTimeoutMs ?? 120_000} ms:\n${outputs.get(app)}`,
-                  ),
-                ),
-              opts.startTimeoutMs ?? 120_000,
-            );
-            let pending = '';
-            const onData = (chunk: Buffer) => {
-              const text = chunk.toString();
-              outputs.set(app, (outputs.get(app)! + text).slice(-20_000));
-              pending += text;
-              const lines = pending.split('\n');
-              pending = lines.pop()!;
-              for (const line of lines) {
-                opts.onLine?.(app, line);
-                if (line.includes(`${app} ready`)) {
-                  const port = /"opsPort":(\d+)/.exec(line)?.[1];
-                  if (port) opsPorts.set(app, Number(port));
-                  clearTimeout(timer);
-                  resolve();
-                }
-              }
-            };
-            child.stdout!.on('data', onData);
-            child.stderr!.on('data', onData);
-            child.once('exit', (code) => {
-              clearTimeout(timer);
-              reject(new Error(`${app} exited with code ${code} while starting:\n${outputs.get(app)}`));
-            });
-          }),
-      ),
+      STACK_APPS.flatMap((app) => {
+        const count = app === 'api' ? 1 : (opts.replicas?.[app] ?? 1);
+        if (!Number.isInteger(count) || count < 1) throw new RangeError(`replicas of ${app} must be ≥ 1`);
+        return Array.from({ length: count }, () => launch(app));
+      }),
     );
   } catch (err) {
     await stop(5_000);
     throw err;
   }
+  const of = (app: StackApp) => procs.filter((p) => p.app === app);
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     apiKey,
-    output: (app) => outputs.get(app) ?? '',
+    output: (app) =>
+      of(app)
+        .map((p) => p.output)
+        .join('\n'),
     opsPort: (app) => {
-      const p = opsPorts.get(app);
+      const p = of(app)[0]?.opsPort;
       if (p === undefined) throw new Error(`${app} logged no ops port`);
       return p;
     },
+    pids: (app) => of(app).map((p) => p.child.pid!),
     stop,
   };
 }

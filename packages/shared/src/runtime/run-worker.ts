@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker as Thread, type MessagePort } from 'node:worker_threads';
@@ -424,6 +425,8 @@ export async function startWorker<Q extends QueueName>(opts: StartWorkerOptions<
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: opts.concurrency,
+    // Recorded on every job it processes (`processedBy`): which process ran what, across machines.
+    name: `${hostname()}:${process.pid}`,
     ...opts.workerOptions,
   });
   const jobFields = (job: Job | undefined) => ({

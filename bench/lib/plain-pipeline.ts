@@ -1,0 +1,215 @@
+import sharp from 'sharp';
+import { createEmbeddingModel, type AnalyzeItem, type EmbeddingModel } from '@orion/embeddings';
+import { hdbscanOnThisThread } from '@orion/hdbscan';
+import { probeMedia, type OrionConfig, type RawImage } from '@orion/shared';
+import { associate } from '../../apps/cluster-worker/src/associate.js';
+import { buildEntities } from '../../apps/cluster-worker/src/build-entities.js';
+import type { GatheredObservation } from '../../apps/cluster-worker/src/gather.js';
+import { decodeShardFrames } from '../../apps/detect-worker/src/decode/decode-shard.js';
+import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import { CROP_MAX_SIDE, cropRegion } from '../../apps/detect-worker/src/output/crops.js';
+import { detectorOptions } from '../../apps/detect-worker/src/settings.js';
+import { embedWorkerSettings } from '../../apps/embed-worker/src/settings.js';
+
+/** Where the plain loop's time went, in milliseconds. */
+export interface PlainTimings {
+  decodeMs: number;
+  detectMs: number;
+  cropMs: number;
+  embedMs: number;
+  /** Tracklets, HDBSCAN on them and entities: the cluster stage's work. */
+  clusterMs: number;
+  /** HDBSCAN on every observation embedding (the `observations` mode's cost for this video). */
+  hdbscanObservationsMs: number;
+  totalMs: number;
+}
+
+export interface PlainRun {
+  frames: number;
+  detections: number;
+  entities: number;
+  timings: PlainTimings;
+  /** The first crops of the video (as many as asked for), for measurements of their own. */
+  sampleCrops: AnalyzeItem[];
+}
+
+/**
+ * The same work as Orion in one process and one pass, with no queue and no storage: ffmpeg decode of
+ * the whole video at the target fps → detector → crops (raw pixels, never JPEG) → embedder (with class
+ * verification, as the embed stage does) → tracklets + HDBSCAN → entities. Models are loaded once by
+ * `load()`, outside the timed runs, as a long-running worker would have them.
+ */
+export class PlainPipeline {
+  private constructor(
+    private readonly config: OrionConfig,
+    private readonly detector: Detector,
+    private readonly embedder: EmbeddingModel,
+  ) {}
+
+  static async load(config: OrionConfig): Promise<PlainPipeline> {
+    const detector = await Detector.load(detectorOptions(config));
+    const embedder = await createEmbeddingModel(embedWorkerSettings(config).model);
+    return new PlainPipeline(config, detector, embedder);
+  }
+
+  /** The detector's classes: the candidates class verification compares against. */
+  get labels(): readonly string[] {
+    return this.detector.labels;
+  }
+
+  get providers(): { detector: string; embedder: string } {
+    return { detector: this.detector.provider, embedder: this.embedder.executionProvider };
+  }
+
+  async run(file: string, options: { sampleCrops?: number } = {}): Promise<PlainRun> {
+    const { config, detector, embedder } = this;
+    const started = performance.now();
+    const t: PlainTimings = {
+      decodeMs: 0,
+      detectMs: 0,
+      cropMs: 0,
+      embedMs: 0,
+      clusterMs: 0,
+      hdbscanObservationsMs: 0,
+      totalMs: 0,
+    };
+    const { durationSeconds } = await probeMedia(file);
+    const observations: GatheredObservation[] = [];
+    let queued: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
+    const sampleCrops: AnalyzeItem[] = [];
+    let frames = 0;
+
+    const embed = async (all = false) => {
+      while (queued.length >= embedder.batchSize || (all && queued.length > 0)) {
+        const chunk = queued.slice(0, embedder.batchSize);
+        queued = queued.slice(chunk.length);
+        const s = performance.now();
+        const results = await embedder.analyze(
+          chunk.map((c) => c.item),
+          { verifyThreshold: config.embedding.verifyThreshold, candidates: detector.labels },
+        );
+        t.embedMs += performance.now() - s;
+        chunk.forEach((c, i) => (c.obs.embedding = results[i]!.embedding));
+      }
+    };
+    const detectBatch = async (batch: { index: number; t: number; image: RawImage }[]) => {
+      let s = performance.now();
+      const { detections } = await detector.detect(batch.map((f) => f.image));
+      t.detectMs += performance.now() - s;
+      s = performance.now();
+      const fresh: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
+      const cuts: Promise<void>[] = [];
+      for (const [i, frame] of batch.entries()) {
+        for (const d of detections[i]!) {
+          const obs: GatheredObservation = {
+            id: `0:${observations.length}`,
+            shard: 0,
+            detection: {
+              id: observations.length,
+              frame: frame.index,
+              t: frame.t,
+              box: d.box,
+              class: d.classId,
+              label: d.label,
+              score: d.score,
+              top5: d.top5,
+            },
+            verification: null,
+            embedding: null,
+          };
+          observations.push(obs);
+          const entry = { obs, item: { image: frame.image, className: d.label } as AnalyzeItem };
+          fresh.push(entry);
+          // libvips cuts the batch's crops in parallel, off the main thread.
+          cuts.push(
+            rawCrop(frame.image, d.box, config.detector.cropMargin).then((image) => {
+              entry.item.image = image;
+            }),
+          );
+        }
+      }
+      await Promise.all(cuts);
+      queued.push(...fresh);
+      sampleCrops.push(
+        ...fresh.slice(0, Math.max(0, (options.sampleCrops ?? 0) - sampleCrops.length)).map((e) => e.item),
+      );
+      t.cropMs += performance.now() - s;
+      await embed();
+    };
+
+    let batch: { index: number; t: number; image: RawImage }[] = [];
+    let waitStart = performance.now();
+    for await (const frame of decodeShardFrames({
+      input: file,
+      startSeconds: 0,
+      endSeconds: durationSeconds,
+      fps: config.pipeline.targetFps,
+    })) {
+      t.decodeMs += performance.now() - waitStart;
+      frames++;
+      batch.push(frame);
+      if (batch.length === detector.batchSize) {
+        await detectBatch(batch);
+        batch = [];
+      }
+      waitStart = performance.now();
+    }
+    t.decodeMs += performance.now() - waitStart;
+    if (batch.length) await detectBatch(batch);
+    await embed(true);
+
+    let s = performance.now();
+    const grouped = await associate(observations, {
+      association: config.association.mode,
+      noise: config.association.noise,
+      params: config.clustering,
+      tracker: config.association.tracker,
+    });
+    const entities = buildEntities(grouped.groups, embedder.embeddingDim);
+    t.clusterMs = performance.now() - s;
+
+    s = performance.now();
+    if (observations.length >= 2) {
+      const dim = embedder.embeddingDim;
+      const data = new Float32Array(observations.length * dim);
+      observations.forEach((o, r) => data.set(o.embedding!, r * dim));
+      await hdbscanOnThisThread(
+        { data, rows: observations.length, cols: dim },
+        {
+          minClusterSize: config.clustering.minClusterSize,
+          minSamples: Math.min(config.clustering.minSamples, observations.length - 1),
+          clusterSelectionEpsilon: config.clustering.clusterSelectionEpsilon,
+          clusterSelectionMethod: config.clustering.clusterSelectionMethod,
+          metric: 'cosine',
+          threads: 1,
+        },
+      );
+    }
+    t.hdbscanObservationsMs = performance.now() - s;
+    // The observation-mode HDBSCAN is a stage cost measured on the side, not part of the loop.
+    t.totalMs = performance.now() - started - t.hdbscanObservationsMs;
+    return { frames, detections: observations.length, entities: entities.length, timings: t, sampleCrops };
+  }
+
+  async close(): Promise<void> {
+    await this.detector.close();
+    await this.embedder.close();
+  }
+}
+
+/** The detect stage's crop region, as raw RGB (what the embedder decodes a stored JPEG crop into). */
+async function rawCrop(
+  frame: RawImage,
+  box: [number, number, number, number],
+  margin: number,
+): Promise<RawImage> {
+  const [left, top, width, height] = cropRegion(box, frame.width, frame.height, margin);
+  const { data, info } = await sharp(frame.data, {
+    raw: { width: frame.width, height: frame.height, channels: 3 },
+  })
+    .extract({ left, top, width, height })
+    .resize(CROP_MAX_SIDE, CROP_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}

@@ -1,0 +1,156 @@
+import type { EmbedBatchResult } from '../sections/embed-batches.js';
+import type { VideoResult } from '../sections/end-to-end.js';
+import type { ScalingResult } from '../sections/scaling.js';
+import type { MachineDescription } from './machine.js';
+import { fmt } from './stats.js';
+
+export interface BenchReport {
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineDescription;
+  settings: {
+    executionProvider: string;
+    /** The providers the workers reported they really ran. */
+    providersUsed: string[];
+    targetFps: number;
+    shardSeconds: number;
+    repeat: number;
+    detector: string;
+    embedder: string;
+  };
+  endToEnd?: VideoResult[];
+  embedBatches?: EmbedBatchResult[];
+  scaling?: ScalingResult;
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The report as markdown: medians with the (min–max) of the runs. */
+export function renderMarkdown(r: BenchReport): string {
+  const m = r.machine;
+  const out: string[] = [
+    `# Orion benchmark — ${r.startedAt}`,
+    '',
+    `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}, ${m.ffmpeg}` +
+      `${m.gpus.length ? `; GPU ${m.gpus.join(', ')}` : '; no GPU'}. Load average at start ${m.loadAverage}.`,
+    `Execution provider ${r.settings.executionProvider} (ran: ${r.settings.providersUsed.join(', ') || '—'}), detector ${r.settings.detector}, ` +
+      `embedder ${r.settings.embedder}, TARGET_FPS ${r.settings.targetFps}, SHARD_SECONDS ${r.settings.shardSeconds}. ` +
+      `Each figure: median of ${r.settings.repeat} (min–max). Took ${r.durationSeconds.toFixed(0)} s.`,
+  ];
+  if (r.endToEnd?.length) {
+    out.push(
+      '',
+      '## End to end (API → queues → 1 detect + 1 embed + 1 cluster worker → completed)',
+      '',
+      table(
+        [
+          'video',
+          'video s',
+          'shards',
+          'frames',
+          'detections (plain)',
+          'entities (plain)',
+          'orion s',
+          'video s / wall s',
+          'plain s',
+          'orion / plain',
+        ],
+        r.endToEnd.map((v) => [
+          v.video,
+          v.videoSeconds.toFixed(1),
+          v.shards,
+          v.frames,
+          `${v.detections} (${v.plainDetections})`,
+          `${v.entities} (${v.plainEntities})`,
+          fmt(v.orionSeconds),
+          fmt(v.throughput, 2),
+          fmt(v.plainSeconds),
+          `**${fmt(v.overheadRatio, 2)}**`,
+        ]),
+      ),
+      '',
+      '## Stage costs',
+      '',
+      table(
+        [
+          'video',
+          'decode fps',
+          'detect ms/frame',
+          'embed ms/crop',
+          'cluster ms',
+          'HDBSCAN on observations ms',
+          'overhead ms/shard',
+          'handoff ms',
+          'intake ms',
+          'cluster + finalize ms',
+        ],
+        r.endToEnd.map((v) => [
+          v.video,
+          fmt(v.stages.decodeFps, 0),
+          fmt(v.stages.detectMsPerFrame),
+          fmt(v.stages.embedMsPerCrop, 2),
+          fmt(v.stages.clusterMs, 0),
+          fmt(v.stages.hdbscanObservationsMs, 0),
+          fmt(v.stages.overheadMsPerShard, 0),
+          fmt(v.stages.handoffMs, 0),
+          fmt(v.stages.intakeMs, 0),
+          fmt(v.stages.tailMs, 0),
+        ]),
+      ),
+      '',
+      "Decode: ffmpeg sampling alone. Detect, embed (default batch), cluster and HDBSCAN: the plain loop. Overhead per shard: the detect and embed jobs' wall time outside decode and inference (crop JPEGs, store reads and writes, job plumbing); handoff: detect job done → embed job started; intake: upload start → first detect job started (upload, ffprobe, enqueue); cluster + finalize: last embed job done → video completed.",
+    );
+    const problems = r.endToEnd.flatMap((v) => v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`));
+    out.push(
+      '',
+      problems.length
+        ? `**Jobs not run exactly once:** ${problems.join('; ')}`
+        : 'Every shard job ran exactly once.',
+    );
+  }
+  if (r.embedBatches?.length) {
+    out.push(
+      '',
+      '## Embedder by batch size (real crops, with class verification)',
+      '',
+      table(
+        ['batch', 'ms/crop', 'crops/s'],
+        r.embedBatches.map((b) => [b.batchSize, fmt(b.msPerCrop, 2), (1000 / b.msPerCrop.median).toFixed(0)]),
+      ),
+    );
+  }
+  if (r.scaling) {
+    const s = r.scaling;
+    out.push(
+      '',
+      `## Horizontal scaling (${s.video}, ${s.videoSeconds.toFixed(1)} s, ${s.shards} shards)`,
+      '',
+      table(
+        [
+          'detect + embed processes',
+          'threads each',
+          'wall s',
+          'video s / wall s',
+          'speed-up',
+          'detect shards per process (per run)',
+          'exactly once',
+        ],
+        s.points.map((p) => [
+          p.workers,
+          p.threadsPerProcess,
+          fmt(p.seconds),
+          fmt(p.throughput, 2),
+          `${p.speedup.toFixed(2)}×`,
+          p.detectShardsPerProcess.map((x) => `[${x.join(',')}]`).join(' '),
+          p.exactlyOnceProblems.length ? `NO: ${p.exactlyOnceProblems.join('; ')}` : 'yes',
+        ]),
+      ),
+      '',
+      `On ${m.cores} cores the speed-up is bounded by the cores: more processes share them (threads per process = cores ÷ processes); on more machines or GPUs each process brings its own.`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
