@@ -79,6 +79,7 @@ const report: BenchReport = {
     repeat,
     detector: config.detector.model,
     embedder: config.embedding.model === 'clip' ? config.embedding.clipModel : 'vision (MobileNetV2)',
+    onnxThreads: config.onnxThreads,
   },
 };
 

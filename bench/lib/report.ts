@@ -17,6 +17,8 @@ export interface BenchReport {
     repeat: number;
     detector: string;
     embedder: string;
+    /** ORT_INTRA_OP_THREADS (0: cores ÷ concurrency), ORT_INTER_OP_THREADS, ORT_ALLOW_SPINNING. */
+    onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
   };
   endToEnd?: VideoResult[];
   embedBatches?: EmbedBatchResult[];
@@ -37,7 +39,8 @@ export function renderMarkdown(r: BenchReport): string {
     `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}, ${m.ffmpeg}` +
       `${m.gpus.length ? `; GPU ${m.gpus.join(', ')}` : '; no GPU'}. Load average at start ${m.loadAverage}.`,
     `Execution provider ${r.settings.executionProvider} (ran: ${r.settings.providersUsed.join(', ') || '—'}), detector ${r.settings.detector}, ` +
-      `embedder ${r.settings.embedder}, TARGET_FPS ${r.settings.targetFps}, SHARD_SECONDS ${r.settings.shardSeconds}. ` +
+      `embedder ${r.settings.embedder}, TARGET_FPS ${r.settings.targetFps}, SHARD_SECONDS ${r.settings.shardSeconds}, ` +
+      `ORT threads ${r.settings.onnxThreads.intraOp || 'auto'}/${r.settings.onnxThreads.interOp}, spinning ${r.settings.onnxThreads.allowSpinning ? 'on' : 'off'}. ` +
       `Each figure: median of ${r.settings.repeat} (min–max). Took ${r.durationSeconds.toFixed(0)} s.`,
   ];
   if (r.endToEnd?.length) {

@@ -43,9 +43,20 @@ export interface VideoResult {
     /** Last embed job done → video completed (cluster job, finalize). */
     tailMs: Measured;
   };
+  /**
+   * Where the time went, medians over the runs of per-run sums (ms). Orion's shard jobs overlap (the
+   * embed job of shard k runs beside the detect job of shard k + 1), so its sums exceed its wall time.
+   */
+  breakdown: {
+    orion: Record<'detectJobs' | 'decodeWait' | 'detectInference' | 'embedJobs' | 'embedInference', number>;
+    plain: Record<'decode' | 'detect' | 'crop' | 'embed' | 'cluster', number>;
+  };
   exactlyOnceProblems: string[];
   providers: string[];
 }
+
+const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
+const medianOf = <T>(xs: T[], f: (x: T) => number) => Math.round(measured(xs.map(f)).median);
 
 export interface EndToEndOutput {
   videos: VideoResult[];
@@ -120,6 +131,22 @@ export async function runEndToEnd(opts: {
         clusterJobMs: measured(os.map((o) => o.cluster.wallMs)),
         intakeMs: measured(os.map((o) => o.phases.intakeMs)),
         tailMs: measured(os.map((o) => o.phases.tailMs)),
+      },
+      breakdown: {
+        orion: {
+          detectJobs: medianOf(os, (o) => sum(o.shards, (x) => x.detectWallMs)),
+          decodeWait: medianOf(os, (o) => sum(o.shards, (x) => x.decodeMs)),
+          detectInference: medianOf(os, (o) => sum(o.shards, (x) => x.detectInferenceMs)),
+          embedJobs: medianOf(os, (o) => sum(o.shards, (x) => x.embedWallMs)),
+          embedInference: medianOf(os, (o) => sum(o.shards, (x) => x.embedInferenceMs)),
+        },
+        plain: {
+          decode: medianOf(ps, (p) => p.timings.decodeMs),
+          detect: medianOf(ps, (p) => p.timings.detectMs),
+          crop: medianOf(ps, (p) => p.timings.cropMs),
+          embed: medianOf(ps, (p) => p.timings.embedMs),
+          cluster: medianOf(ps, (p) => p.timings.clusterMs),
+        },
       },
       exactlyOnceProblems: os.flatMap((o) => o.exactlyOnceProblems),
       providers: [...new Set(shards.map((s) => s.provider))],

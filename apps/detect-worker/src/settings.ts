@@ -9,6 +9,7 @@ export function detectorOptions(config: OrionConfig, logger?: Logger): DetectorO
     executionProvider: config.executionProvider,
     intraOpThreads: config.onnxThreads.intraOp,
     interOpThreads: config.onnxThreads.interOp,
+    allowSpinning: config.onnxThreads.allowSpinning,
     concurrency: config.detector.concurrency,
     scoreThreshold: config.detector.scoreThreshold,
     classes: config.detector.classes,

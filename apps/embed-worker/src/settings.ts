@@ -21,6 +21,7 @@ export function embedWorkerSettings(config: OrionConfig, logger?: Logger): Embed
       executionProvider: config.executionProvider,
       intraOpThreads: config.onnxThreads.intraOp,
       interOpThreads: config.onnxThreads.interOp,
+      allowSpinning: config.onnxThreads.allowSpinning,
       concurrency: config.embedding.concurrency,
       batchSize: config.embedding.batchSize,
       multimodalTextWeight: config.embedding.multimodalTextWeight,

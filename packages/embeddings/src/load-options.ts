@@ -14,6 +14,8 @@ export interface ModelLoadOptions {
   /** ONNX Runtime threads per operator; 0 or unset: CPU cores ÷ `concurrency`. */
   intraOpThreads?: number;
   interOpThreads?: number;
+  /** Idle ONNX Runtime threads spin for work (undefined: ONNX Runtime's default). */
+  allowSpinning?: boolean;
   /** Models running side by side on this machine (for the automatic thread count). */
   concurrency?: number;
   /** Images (and texts) per model run. */
@@ -24,10 +26,18 @@ export interface ModelLoadOptions {
   logger?: Logger;
 }
 
-export function sessionThreads(opts: ModelLoadOptions): { intraOpThreads: number; interOpThreads: number } {
+export function sessionThreads(opts: ModelLoadOptions): {
+  intraOpThreads: number;
+  interOpThreads: number;
+  allowSpinning?: boolean;
+} {
   const intra =
     opts.intraOpThreads && opts.intraOpThreads > 0
       ? opts.intraOpThreads
       : Math.max(1, Math.floor(availableParallelism() / (opts.concurrency ?? 1)));
-  return { intraOpThreads: intra, interOpThreads: opts.interOpThreads ?? 1 };
+  return {
+    intraOpThreads: intra,
+    interOpThreads: opts.interOpThreads ?? 1,
+    allowSpinning: opts.allowSpinning,
+  };
 }

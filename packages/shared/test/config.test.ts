@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       batchSize: 16,
     });
     expect(config.executionProvider).toBe('auto');
+    expect(config.onnxThreads).toEqual({ intraOp: 0, interOp: 1, allowSpinning: false });
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.storage.driver).toBe('fs');
     // MIN_SAMPLES follows MIN_CLUSTER_SIZE unless given.
@@ -29,7 +30,9 @@ describe('loadConfig', () => {
       CLUSTER_SELECTION_METHOD: 'leaf',
       S3_FORCE_PATH_STYLE: '1',
       EXECUTION_PROVIDER: '',
+      ORT_ALLOW_SPINNING: 'true',
     });
+    expect(config.onnxThreads.allowSpinning).toBe(true);
     expect(config.pipeline).toEqual({ targetFps: 2.5, shardSeconds: 30 });
     expect(config.embedding).toMatchObject({ model: 'clip', multimodal: true });
     expect(config.clustering).toMatchObject({

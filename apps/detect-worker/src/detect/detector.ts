@@ -24,6 +24,8 @@ export interface DetectorOptions {
   /** 0: CPU cores ÷ `concurrency`. */
   intraOpThreads: number;
   interOpThreads: number;
+  /** Idle ONNX Runtime threads spin for work (undefined: ONNX Runtime's default). */
+  allowSpinning?: boolean;
   /** Sessions sharing this machine's cores (for the automatic thread count). */
   concurrency?: number;
   scoreThreshold: number;
@@ -75,6 +77,7 @@ export class Detector {
       executionProvider: opts.executionProvider,
       intraOpThreads: intraOpThreadsFor(opts.intraOpThreads, opts.concurrency),
       interOpThreads: opts.interOpThreads,
+      allowSpinning: opts.allowSpinning,
       logger: opts.logger,
     });
     const { input } = model.manifest;

@@ -197,6 +197,11 @@ export const envSchema = z.object({
   ORT_INTER_OP_THREADS: numberVar({ int: true, min: 1, max: 256 })
     .default(1)
     .describe('ONNX Runtime threads running independent operators in parallel, per session.'),
+  ORT_ALLOW_SPINNING: booleanVar()
+    .default(false)
+    .describe(
+      "Let ONNX Runtime's idle threads spin for work: a little lower latency for a process that has its cores to itself, cycles taken from the others when processes share cores (off: Orion's workers usually share a machine; see docs/benchmarks.md).",
+    ),
   OPS_PORT: numberVar({ int: true, min: 0, max: 65535 })
     .default(9464)
     .describe('Port of each worker’s `/metrics` and `/health` endpoints (0: any free port).'),

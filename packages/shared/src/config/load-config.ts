@@ -97,8 +97,11 @@ export interface OrionConfig {
   modelsDir: string;
   pipeline: { targetFps: number; shardSeconds: number };
   detector: DetectorSettings;
-  /** ONNX Runtime threads per session; intraOp 0 = CPU cores ÷ the worker's concurrency. */
-  onnxThreads: { intraOp: number; interOp: number };
+  /**
+   * ONNX Runtime threads per session; intraOp 0 = CPU cores ÷ the worker's concurrency. Spinning:
+   * whether idle pool threads spin-wait for work.
+   */
+  onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
   embedding: {
     model: 'clip' | 'vision';
     multimodal: boolean;
@@ -180,7 +183,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.DETECT_CONCURRENCY,
       cropMargin: e.CROP_MARGIN,
     },
-    onnxThreads: { intraOp: e.ORT_INTRA_OP_THREADS, interOp: e.ORT_INTER_OP_THREADS },
+    onnxThreads: {
+      intraOp: e.ORT_INTRA_OP_THREADS,
+      interOp: e.ORT_INTER_OP_THREADS,
+      allowSpinning: e.ORT_ALLOW_SPINNING,
+    },
     embedding: {
       model: e.EMBEDDING_MODEL,
       multimodal: e.USE_MULTIMODAL_EMBEDDINGS,

@@ -17,7 +17,22 @@ export interface SessionSettings {
   intraOpThreads?: number;
   /** Threads running independent operators in parallel. */
   interOpThreads?: number;
+  /** Let idle pool threads spin for work (ONNX Runtime's default; undefined keeps it). */
+  allowSpinning?: boolean;
   logger?: Logger;
+}
+
+/**
+ * Session options for the thread pools' spin-waiting. Spinning buys latency when a session has its
+ * cores to itself and burns them when processes share cores (a detect and an embed worker on one
+ * machine): there the spinning threads of one steal cycles from the other's work.
+ */
+export function threadPoolOptions(
+  allowSpinning: boolean | undefined,
+): Pick<InferenceSession.SessionOptions, 'extra'> {
+  if (allowSpinning === undefined) return {};
+  const spin = allowSpinning ? '1' : '0';
+  return { extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } } };
 }
 
 /** An ONNX Runtime session with the provider that really runs it. */
@@ -144,6 +159,7 @@ async function openSession(
       ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
       ...(settings.interOpThreads !== undefined ? { interOpNumThreads: settings.interOpThreads } : {}),
       graphOptimizationLevel: 'all',
+      ...threadPoolOptions(settings.allowSpinning),
       enableProfiling: true,
       profileFilePrefix: join(profileDir, 'warmup'),
     });
