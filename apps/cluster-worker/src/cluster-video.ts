@@ -17,8 +17,6 @@ import { buildEntities, observationRecord } from './build-entities.js';
 import { flagObservations } from './flags.js';
 import { gatherVideo } from './gather.js';
 
-export { TRACKLET_CLUSTERING } from './associate.js';
-
 export interface ClusterSummary {
   runId: string;
   observations: number;

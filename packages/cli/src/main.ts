@@ -123,11 +123,17 @@ program
 program
   .command('eval')
   .description(
-    'score a video (a file, processed first, or a processed video id) against MOTChallenge ground truth, per association mode',
+    'score a video (a file, processed first, or a processed video id) against ground truth, per association mode',
   )
   .argument('<video>', 'video file or video id')
-  .requiredOption('--gt <file>', 'ground truth (MOTChallenge gt.txt)')
-  .option('--gt-format <format>', 'ground-truth format', 'mot')
+  .requiredOption('--gt <file>', 'ground truth file (see --gt-format)')
+  .option(
+    '--gt-format <format>',
+    'mot: MOTChallenge gt.txt (frame,id,x,y,w,h,…: boxes per frame); visits: one line per visit, ' +
+      '"start_seconds,end_seconds,identity[,class]" (class default person, # comments), for videos ' +
+      'where at most one object of a class is in view at a time',
+    'mot',
+  )
   .option('--fps <n>', 'frames per second to sample, when submitting a file', number)
   .option('--json', 'print JSON')
   .action(async (video: string, o: { gt: string; gtFormat: string; fps?: number; json?: boolean }) => {

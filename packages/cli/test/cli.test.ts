@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@orion/testkit';
@@ -64,6 +66,30 @@ describe('orion CLI', () => {
     expect(res.stderr).toMatch(
       /^orion: cannot reach the Orion API at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/,
     );
+  });
+
+  it('eval: refuses an unknown ground-truth format, and a malformed visits file naming its line, before submitting', async () => {
+    const count = async () =>
+      (
+        (await (await api.request('/v1/videos?limit=100', { key: KEYS.acme })).json()) as {
+          videos: unknown[];
+        }
+      ).videos.length;
+    const before = await count();
+    const bad = join(media.dir, 'bad.visits.csv');
+    await writeFile(bad, '# start,end,identity\n0,10,ann\n12,oops,bob\n');
+    const res = await orion(['eval', '--gt-format', 'visits', '--gt', bad, media.short]);
+    expect(res).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'orion: visits line 3: end must be a number of seconds ≥ 0, got "oops"\n',
+    });
+    const format = await orion(['eval', '--gt-format', 'boxes', '--gt', bad, media.short]);
+    expect(format).toMatchObject({
+      code: 1,
+      stderr: 'orion: unknown --gt-format boxes (supported: mot, visits)\n',
+    });
+    expect(await count()).toBe(before);
   });
 
   it('reports API errors in one line', async () => {

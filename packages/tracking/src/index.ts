@@ -12,3 +12,5 @@ export * from './eval/adjusted-rand-index.js';
 export * from './eval/mot-ground-truth.js';
 export * from './eval/match-frame.js';
 export * from './eval/identity-metrics.js';
+export * from './eval/visit-ground-truth.js';
+export * from './eval/visit-metrics.js';

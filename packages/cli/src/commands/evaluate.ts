@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   evaluateIdentities,
+  evaluateVisits,
   parseMotGroundTruth,
+  parseVisitGroundTruth,
   sourceFrameAt,
   xyxyToXywh,
   type IdentityEvaluation,
+  type VisitEvaluation,
 } from '@orion/tracking';
 import type { ApiClient } from '../api-client.js';
 import { formatTable } from '../format.js';
@@ -27,6 +30,7 @@ interface Status {
 interface Obs {
   t: number;
   box: [number, number, number, number];
+  label: string;
   entity: string | null;
 }
 
@@ -63,20 +67,39 @@ async function recluster(client: ApiClient, id: string, association: Mode): Prom
   return s;
 }
 
+export const GT_FORMATS = ['mot', 'visits'] as const;
+export type GtFormat = (typeof GT_FORMATS)[number];
+
+/** What `evaluate` scored, per association mode, by ground-truth format. */
+export type Evaluation =
+  | { format: 'mot'; results: Record<Mode, IdentityEvaluation> }
+  | { format: 'visits'; results: Record<Mode, VisitEvaluation> };
+
 /**
- * `orion eval --gt gt.txt <video file | id>`: matches the video's observations to MOTChallenge ground
- * truth per frame (IoU ≥ 0.5; frame k of the video is ground-truth frame k+1; flag-0 rows ignored) and
- * prints detection recall and precision, entities against identities, ARI, purity, split and merge
- * fractions — for each association mode (re-clustering the stored embeddings; the video's own mode is
- * current again at the end).
+ * `orion eval --gt <file> [--gt-format mot|visits] <video file | id>`: scores the video's entities
+ * against ground truth for each association mode (re-clustering the stored embeddings; the video's
+ * own mode is current again at the end).
+ *
+ * - `mot` (MOTChallenge gt.txt): observations are matched to ground-truth boxes per frame (IoU ≥ 0.5;
+ *   frame k of the video is ground-truth frame k+1; flag-0 rows ignored); prints detection recall and
+ *   precision, entities against identities, ARI, purity, split and merge fractions.
+ * - `visits` (`start,end,identity[,class]` per line): an observation of a visit's class during the
+ *   visit belongs to its identity; prints entities against identities, ARI, purity, visits split,
+ *   entities merging identities, returning identities reunited, and each visit's entities.
  */
 export async function evaluate(
   client: ApiClient,
   target: string,
-  opts: { gt: string; gtFormat: string; fps?: number; classes?: string[]; json?: boolean },
-): Promise<Record<Mode, IdentityEvaluation>> {
-  if (opts.gtFormat !== 'mot') throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: mot)`);
-  const truth = parseMotGroundTruth(await readFile(opts.gt, 'utf8'));
+  opts: { gt: string; gtFormat: string; fps?: number; json?: boolean },
+): Promise<Evaluation> {
+  if (!(GT_FORMATS as readonly string[]).includes(opts.gtFormat))
+    throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: ${GT_FORMATS.join(', ')})`);
+  const text = await readFile(opts.gt, 'utf8');
+  // Parse before submitting anything: a bad file is reported at once.
+  const truth =
+    opts.gtFormat === 'mot'
+      ? { format: 'mot' as const, gt: parseMotGroundTruth(text) }
+      : { format: 'visits' as const, gt: parseVisitGroundTruth(text) };
   let id = target;
   if (existsSync(target)) {
     const res = await client.uploadVideo(target, { targetFps: opts.fps, tags: ['eval'] }, () => {});
@@ -86,19 +109,40 @@ export async function evaluate(
     process.stderr.write(`submitted ${target} as video ${id}; waiting for it to finish…\n`);
   }
   const status = await waitFor(client, id, (s) => s.state === 'completed' && !s.pendingRunId);
+  const order = [status.association, ...MODES.filter((m) => m !== status.association)];
+  const observed = {} as Record<Mode, Obs[]>;
+  for (const mode of order) {
+    if (mode !== status.association) await recluster(client, id, mode);
+    observed[mode] = (await observations(client, id)).filter((o) => o.entity !== undefined);
+  }
+  if (order.length > 1) await recluster(client, id, status.association);
+
+  if (truth.format === 'mot') {
+    const results = scoreMot(truth.gt, status, observed);
+    printMot(id, status, order, results, opts.json);
+    return { format: 'mot', results };
+  }
+  const results = {} as Record<Mode, VisitEvaluation>;
+  for (const mode of order) results[mode] = evaluateVisits(truth.gt, observed[mode]);
+  printVisits(id, status, order, results, opts.json);
+  return { format: 'visits', results };
+}
+
+function scoreMot(
+  truth: ReturnType<typeof parseMotGroundTruth>,
+  status: Status,
+  observed: Record<Mode, Obs[]>,
+): Record<Mode, IdentityEvaluation> {
   // The source frames that were sampled: the ground truth of any other frame was never looked at.
   const frames = new Set<number>();
   for (let n = 0; n / status.plan.targetFps < status.video.durationSeconds; n++) {
     frames.add(sourceFrameAt(n / status.plan.targetFps, status.video.fps));
   }
   const results = {} as Record<Mode, IdentityEvaluation>;
-  const order = [status.association, ...MODES.filter((m) => m !== status.association)];
-  for (const mode of order) {
-    if (mode !== status.association) await recluster(client, id, mode);
-    const obs = (await observations(client, id)).filter((o) => o.entity !== undefined);
+  for (const mode of MODES) {
     results[mode] = evaluateIdentities(
       truth,
-      obs.map((o) => ({
+      observed[mode].map((o) => ({
         frame: sourceFrameAt(o.t, status.video.fps),
         box: xyxyToXywh(o.box),
         entity: o.entity,
@@ -106,37 +150,113 @@ export async function evaluate(
       { frames },
     );
   }
-  if (order.length > 1) await recluster(client, id, status.association);
+  return results;
+}
 
-  if (opts.json) {
+const label = (mode: Mode, status: Status) => `${mode}${mode === status.association ? ' (current)' : ''}`;
+
+function printMot(
+  id: string,
+  status: Status,
+  order: Mode[],
+  results: Record<Mode, IdentityEvaluation>,
+  json?: boolean,
+): void {
+  if (json) {
     const { matchedIdentity: _a, ...t } = results.tracklets;
     const { matchedIdentity: _b, ...o } = results.observations;
     process.stdout.write(
       `${JSON.stringify({ videoId: id, default: status.association, tracklets: t, observations: o }, null, 2)}\n`,
     );
-  } else {
-    const any = results[status.association];
-    process.stdout.write(
-      `video ${id}: ${any.frames} frames at ${status.plan.targetFps} fps, ${any.groundTruthBoxes} ground-truth boxes, ${any.identities} identities; ` +
-        `detection recall ${any.recall.toFixed(3)}, precision ${any.precision.toFixed(3)}\n`,
-    );
-    process.stdout.write(
-      formatTable(
-        ['mode', 'entities', 'identities', 'ARI', 'purity', 'identities split', 'entities merging'],
-        order.map((m) => {
-          const r = results[m];
-          return [
-            `${m}${m === status.association ? ' (current)' : ''}`,
-            r.entitiesMatched,
-            r.identities,
-            r.ari.toFixed(3),
-            r.purity.toFixed(3),
-            r.splitIdentityFraction.toFixed(2),
-            r.mergingEntityFraction.toFixed(2),
-          ];
-        }),
-      ),
-    );
+    return;
   }
-  return results;
+  const any = results[status.association];
+  process.stdout.write(
+    `video ${id}: ${any.frames} frames at ${status.plan.targetFps} fps, ${any.groundTruthBoxes} ground-truth boxes, ${any.identities} identities; ` +
+      `detection recall ${any.recall.toFixed(3)}, precision ${any.precision.toFixed(3)}\n`,
+  );
+  process.stdout.write(
+    formatTable(
+      ['mode', 'entities', 'identities', 'ARI', 'purity', 'identities split', 'entities merging'],
+      order.map((m) => {
+        const r = results[m];
+        return [
+          label(m, status),
+          r.entitiesMatched,
+          r.identities,
+          r.ari.toFixed(3),
+          r.purity.toFixed(3),
+          r.splitIdentityFraction.toFixed(2),
+          r.mergingEntityFraction.toFixed(2),
+        ];
+      }),
+    ),
+  );
+}
+
+function printVisits(
+  id: string,
+  status: Status,
+  order: Mode[],
+  results: Record<Mode, VisitEvaluation>,
+  json?: boolean,
+): void {
+  if (json) {
+    const { identityOf: _a, ...t } = results.tracklets;
+    const { identityOf: _b, ...o } = results.observations;
+    process.stdout.write(
+      `${JSON.stringify({ videoId: id, default: status.association, tracklets: t, observations: o }, null, 2)}\n`,
+    );
+    return;
+  }
+  const any = results[status.association];
+  process.stdout.write(
+    `video ${id}: ${status.video.durationSeconds.toFixed(1)} s at ${status.plan.targetFps} fps, ${any.visits} visits of ${any.identities} identities; ` +
+      `${any.observations} observations of the visits' classes, ${any.inVisits} in visits, ${any.outside} outside\n`,
+  );
+  process.stdout.write(
+    formatTable(
+      [
+        'mode',
+        'entities',
+        'identities',
+        'ARI',
+        'purity',
+        'visits split',
+        'entities merging',
+        'returning reunited',
+      ],
+      order.map((m) => {
+        const r = results[m];
+        return [
+          label(m, status),
+          r.entitiesMatched,
+          r.identities,
+          r.ari.toFixed(3),
+          r.purity.toFixed(3),
+          `${r.splitVisits}/${r.visitsFound}`,
+          `${r.mergingEntities}/${r.entitiesMatched}`,
+          `${r.reunitedIdentities}/${r.returningIdentities}`,
+        ];
+      }),
+    ),
+  );
+  // Each visit: its majority entity (share of the visit's observations) and how many entities it spans.
+  process.stdout.write(
+    formatTable(
+      ['visit', 'seconds', 'observations', ...order.map((m) => `${m}: majority entity (share), entities`)],
+      any.perVisit.map((v, k) => [
+        `${v.identity} (${v.label})`,
+        `${v.start}–${v.end}`,
+        v.observations,
+        ...order.map((m) => {
+          const s = results[m].perVisit[k]!;
+          if (s.majorityEntity === null) return '—';
+          const noise = s.entities.find((e) => e.entity === null)?.observations ?? 0;
+          const entities = s.entities.filter((e) => e.entity !== null).length;
+          return `${s.majorityEntity} (${s.majorityShare.toFixed(2)}), ${entities}${noise ? ` + ${noise} noise` : ''}`;
+        }),
+      ]),
+    ),
+  );
 }

@@ -1,0 +1,258 @@
+/**
+ * Cosine distances between tracklet mean embeddings, as the cluster stage feeds them to HDBSCAN,
+ * for tracklets of the same identity (fragments of one object) and of different identities, on
+ * videos already processed by a stack whose store is a local folder. Then the cluster stage's
+ * tracklet grouping is replayed on the stored embeddings and scored against the ground truth, as is
+ * and with each group cut by complete linkage at hypothetical distance caps (`--caps`).
+ *
+ *   npm run bench:distances -- \
+ *     --store /path/to/store/root [--caps none,0.3,0.35] mot:gt.txt:<videoId> visits:file.csv:<videoId> …
+ *
+ * A tracklet's identity is the one most of its detections have (matched ground-truth box for `mot`,
+ * visit for `visits`), when at least half of them have it; other tracklets are left out. Pairs of
+ * tracklets that share a frame (cannot-link) are left out: no grouping may join them anyway.
+ * VERBOSE=1 lists every same-identity pair and every pair of two identities closer than 0.25.
+ * The numbers in docs/clustering.md ("the one-by-one check") come from this on the videos of
+ * `orion eval` runs at 25 and 5 fps (TUD-Campus) and 4 and 2 fps (one-by-one).
+ */
+import { readFile } from 'node:fs/promises';
+import { FsObjectStore, videoKeys, type ClusteringParams } from '@orion/shared';
+import {
+  buildTracklets,
+  evaluateIdentities,
+  evaluateVisits,
+  parseMotGroundTruth,
+  parseVisitGroundTruth,
+  sourceFrameAt,
+  xyxyToXywh,
+} from '@orion/tracking';
+import { TRACKLET_CLUSTERING } from '../../apps/cluster-worker/src/associate.js';
+import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
+import { groupUnits } from '../../apps/cluster-worker/src/group.js';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const k = args.indexOf(name);
+  if (k < 0) return undefined;
+  const [, value] = args.splice(k, 2);
+  return value;
+};
+const storeRoot = option('--store');
+const caps = (option('--caps') ?? 'none').split(',').map((c) => (c === 'none' ? null : Number(c)));
+if (!storeRoot || args.length === 0) {
+  console.error('usage: tracklet-distances.ts --store DIR [--caps none,0.3] mot|visits:GT:VIDEO_ID …');
+  process.exit(2);
+}
+const store = new FsObjectStore(storeRoot);
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]!;
+const summary = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0
+    ? 'none'
+    : `n ${s.length}, min ${s[0]!.toFixed(3)}, p10 ${quantile(s, 0.1).toFixed(3)}, median ${quantile(s, 0.5).toFixed(3)}, ` +
+        `p90 ${quantile(s, 0.9).toFixed(3)}, max ${s[s.length - 1]!.toFixed(3)}`;
+};
+const unit = (v: Float32Array) => {
+  let n = 0;
+  for (const x of v) n += x * x;
+  return v.map((x) => x / Math.sqrt(n));
+};
+const cosineDistance = (a: Float32Array, b: Float32Array) => {
+  let dot = 0;
+  for (let k = 0; k < a.length; k++) dot += a[k]! * b[k]!;
+  return 1 - dot;
+};
+
+for (const spec of args) {
+  const [format, gtPath, videoId] = spec.split(':') as [string, string, string];
+  const record = JSON.parse((await store.get(videoKeys(videoId).manifest)).toString()) as {
+    filename: string;
+    plan: { shardCount: number; targetFps: number };
+    probe: { durationSeconds: number; video: { fps: number } };
+    clustering: ClusteringParams;
+  };
+  const { observations } = await gatherVideo(store, videoId, record.plan.shardCount, 'vision');
+  const tracking = buildTracklets(
+    observations.map((o) => ({
+      id: o.id,
+      frame: o.detection.frame,
+      t: o.detection.t,
+      box: xyxyToXywh(o.detection.box),
+      label: o.detection.label,
+      score: o.detection.score,
+      embedding: o.embedding,
+    })),
+  );
+  const gtText = await readFile(gtPath, 'utf8');
+  const sourceFps = record.probe.video.fps;
+
+  /** Scores one assignment of observations to entities (null = noise) against the ground truth. */
+  const score = (entityOf: (i: number) => string | number | null) => {
+    if (format === 'mot') {
+      const m = evaluateIdentities(
+        parseMotGroundTruth(gtText),
+        observations.map((o, i) => ({
+          frame: sourceFrameAt(o.detection.t, sourceFps),
+          box: xyxyToXywh(o.detection.box),
+          entity: entityOf(i),
+        })),
+        { frames: sampled(record.plan.targetFps, record.probe.durationSeconds, sourceFps) },
+      );
+      return {
+        identityOf: m.matchedIdentity.map((x) => (x === null ? null : String(x))),
+        line: `ARI ${m.ari.toFixed(3)}, entities ${m.entitiesMatched} / ${m.identities} identities, purity ${m.purity.toFixed(3)}, split ${m.splitIdentities}/${m.identitiesFound}, merging ${m.mergingEntities}/${m.entitiesMatched}`,
+      };
+    }
+    const m = evaluateVisits(
+      parseVisitGroundTruth(gtText),
+      observations.map((o, i) => ({ t: o.detection.t, label: o.detection.label, entity: entityOf(i) })),
+    );
+    return {
+      identityOf: m.identityOf,
+      line:
+        `ARI ${m.ari.toFixed(3)}, entities ${m.entitiesMatched} / ${m.identities} identities, purity ${m.purity.toFixed(3)}, ` +
+        `visits split ${m.splitVisits}/${m.visitsFound}, merging ${m.mergingEntities}/${m.entitiesMatched}; per visit: ` +
+        m.perVisit.map((v) => `${v.identity}→${v.majorityEntity} (${v.majorityShare.toFixed(2)})`).join(' '),
+    };
+  };
+
+  const { identityOf } = score((i) => tracking.trackletOfIndex[i]!);
+  const trackletIdentity = tracking.tracklets.map((t) => {
+    const counts = new Map<string, number>();
+    t.detectionIds.forEach((id) => {
+      const who = identityOf[observations.findIndex((o) => o.id === id)];
+      if (who) counts.set(who, (counts.get(who) ?? 0) + 1);
+    });
+    const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+    return best && best[1] * 2 >= t.detectionIds.length && t.embedding ? best[0] : null;
+  });
+  const linked = new Set(tracking.cannotLink.map(([a, b]) => `${a},${b}`));
+  const same: number[] = [];
+  const sameLong: number[] = [];
+  const different: number[] = [];
+  const differentLong: number[] = [];
+  const closest = new Map<string, number>();
+  const labelled = tracking.tracklets.filter((t) => trackletIdentity[t.id] !== null);
+  for (let x = 0; x < labelled.length; x++) {
+    for (let y = x + 1; y < labelled.length; y++) {
+      const a = labelled[x]!;
+      const b = labelled[y]!;
+      if (linked.has(`${a.id},${b.id}`)) continue;
+      const d = cosineDistance(a.embedding!, b.embedding!);
+      const long = a.detectionIds.length >= 3 && b.detectionIds.length >= 3;
+      const [ia, ib] = [trackletIdentity[a.id]!, trackletIdentity[b.id]!];
+      if (process.env.VERBOSE && (ia === ib || d < 0.25))
+        console.log(
+          `    ${ia === ib ? 'same' : 'diff'} ${ia}/${ib}: tracklets ${a.id} (${a.detectionIds.length} det, ${a.firstTime.toFixed(1)}–${a.lastTime.toFixed(1)} s) ` +
+            `and ${b.id} (${b.detectionIds.length} det, ${b.firstTime.toFixed(1)}–${b.lastTime.toFixed(1)} s): ${d.toFixed(3)}`,
+        );
+      if (ia === ib) {
+        same.push(d);
+        if (long) sameLong.push(d);
+      } else {
+        different.push(d);
+        if (long) differentLong.push(d);
+        const key = ia < ib ? `${ia}–${ib}` : `${ib}–${ia}`;
+        closest.set(key, Math.min(closest.get(key) ?? Infinity, d));
+      }
+    }
+  }
+  console.log(
+    `\n${record.filename} (${videoId.slice(0, 8)}) at ${record.plan.targetFps} fps: ${observations.length} observations, ` +
+      `${tracking.tracklets.length} tracklets, ${labelled.length} with an identity ` +
+      `(${labelled.filter((t) => t.detectionIds.length >= 3).length} of ≥ 3 detections)`,
+  );
+  console.log(`  same identity, all tracklets:        ${summary(same)}`);
+  console.log(`  same identity, ≥ 3 detections each:  ${summary(sameLong)}`);
+  console.log(`  different identities, all:           ${summary(different)}`);
+  console.log(`  different identities, ≥ 3 each:      ${summary(differentLong)}`);
+  // Detection level: median distance between single crops of two identities (diagonal: of one).
+  const byIdentity = new Map<string, Float32Array[]>();
+  observations.forEach((o, i) => {
+    const who = identityOf[i];
+    if (who && o.embedding) byIdentity.set(who, [...(byIdentity.get(who) ?? []), unit(o.embedding)]);
+  });
+  const names = [...byIdentity.keys()].sort();
+  console.log(`  median crop-to-crop distance (rows and columns: ${names.join(' ')}):`);
+  for (const a of names) {
+    const row = names.map((b) => {
+      const d: number[] = [];
+      for (const [x, u] of byIdentity.get(a)!.entries())
+        for (const [y, v] of byIdentity.get(b)!.entries()) if (a !== b || x < y) d.push(cosineDistance(u, v));
+      d.sort((p, q) => p - q);
+      return quantile(d, 0.5).toFixed(2);
+    });
+    console.log(`    ${a.padEnd(3)} ${row.join(' ')}`);
+  }
+  if (format === 'visits') {
+    console.log(
+      `  closest tracklets of two identities: ${[...closest]
+        .sort((a, b) => a[1] - b[1])
+        .map(([k, d]) => `${k} ${d.toFixed(3)}`)
+        .join(', ')}`,
+    );
+  }
+
+  const grouping = await groupUnits(
+    tracking.tracklets.map((t) => ({ embedding: t.embedding })),
+    { ...record.clustering, ...TRACKLET_CLUSTERING },
+    tracking.cannotLink,
+  );
+  for (const cap of caps) {
+    // What a cap would do: each group cut by complete linkage at `cap` (no two tracklets of a part
+    // farther apart than it). Not the product's behaviour: no cap separates the measured distances.
+    const labels = cap === null ? grouping.labels : capGroups(grouping.labels, tracking.tracklets, cap);
+    const entityOf = (i: number) => {
+      const t = tracking.trackletOfIndex[i]!;
+      const g = labels[t]!;
+      return g >= 0 ? `g${g}` : `t${t}`;
+    };
+    console.log(`  grouping, cap ${cap ?? 'none'}: ${score(entityOf).line}`);
+  }
+}
+
+/** Splits each group (label ≥ 0) by complete linkage cut at `cap` (cosine distance of the means). */
+function capGroups(
+  labels: Int32Array,
+  tracklets: readonly { embedding: Float32Array | null }[],
+  cap: number,
+): Int32Array {
+  const out = Int32Array.from(labels);
+  let next = Math.max(-1, ...labels) + 1;
+  const groups = new Map<number, number[]>();
+  labels.forEach((g, t) => {
+    if (g >= 0) groups.set(g, [...(groups.get(g) ?? []), t]);
+  });
+  for (const members of groups.values()) {
+    let parts = members.map((t) => [t]);
+    const diameter = (a: number[], b: number[]) =>
+      Math.max(
+        ...a.flatMap((x) => b.map((y) => cosineDistance(tracklets[x]!.embedding!, tracklets[y]!.embedding!))),
+      );
+    for (;;) {
+      let best: [number, number, number] | null = null;
+      for (let x = 0; x < parts.length; x++)
+        for (let y = x + 1; y < parts.length; y++) {
+          const d = diameter(parts[x]!, parts[y]!);
+          if (d <= cap && (!best || d < best[2])) best = [x, y, d];
+        }
+      if (!best) break;
+      const [x, y] = best;
+      parts = [...parts.filter((_, k) => k !== x && k !== y), [...parts[x]!, ...parts[y]!]];
+    }
+    parts.slice(1).forEach((part) => {
+      for (const t of part) out[t] = next;
+      next++;
+    });
+  }
+  return out;
+}
+
+/** The source frames a sampler at `targetFps` looked at (as `orion eval` works them out). */
+function sampled(targetFps: number, durationSeconds: number, sourceFps: number): number[] {
+  const frames = new Set<number>();
+  for (let n = 0; n / targetFps < durationSeconds; n++) frames.add(sourceFrameAt(n / targetFps, sourceFps));
+  return [...frames];
+}
