@@ -8,9 +8,22 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
-import { evaluateIdentities, parseMotGroundTruth, sourceFrameAt, xyxyToXywh } from '@orion/tracking';
+import {
+  evaluateIdentities,
+  parseMotGroundTruth,
+  parseVisitGroundTruth,
+  sourceFrameAt,
+  xyxyToXywh,
+} from '@orion/tracking';
 import { projectRoot } from '@orion/shared';
-import { fixturePath, startOrionStack, type OrionStack } from '@orion/testkit';
+import {
+  fixturePath,
+  recutVideo,
+  spansInCuts,
+  startOrionStack,
+  type Cut,
+  type OrionStack,
+} from '@orion/testkit';
 import { OpenApiValidator } from '../apps/api/test/openapi-validator.js';
 
 // The whole product on real parts: the API and the three workers as processes (their production
@@ -372,6 +385,23 @@ function orion(args: string[]) {
   });
 }
 
+/** What `orion eval --gt-format visits --json` prints (the figures these tests read). */
+type VisitModeScores = {
+  visits: number;
+  identities: number;
+  inVisits: number;
+  outside: number;
+  ari: number;
+  purity: number;
+  entitiesMatched: number;
+  mergingEntities: number;
+  splitVisits: number;
+  returningIdentities: number;
+  reunitedIdentities: number;
+  perVisit: { identity: string; majorityEntity: string | null; majorityShare: number }[];
+};
+type VisitScores = { videoId: string; tracklets: VisitModeScores; observations: VisitModeScores };
+
 describe('orion CLI against the real stack', () => {
   it('submits two fixtures, and status --watch ends with both completed', async () => {
     const sub = await orion([
@@ -447,20 +477,7 @@ describe('orion CLI against the real stack', () => {
     const video = fixturePath('videos', 'intel_one-by-one-person-detection.mp4');
     const res = await orion(['eval', '--gt-format', 'visits', '--gt', gt, '--fps', '2', '--json', video]);
     expect(res.code, res.stderr).toBe(0);
-    type Scores = {
-      visits: number;
-      identities: number;
-      inVisits: number;
-      outside: number;
-      ari: number;
-      purity: number;
-      entitiesMatched: number;
-      mergingEntities: number;
-      splitVisits: number;
-      returningIdentities: number;
-      perVisit: { identity: string; majorityEntity: string | null; majorityShare: number }[];
-    };
-    const out = JSON.parse(res.stdout) as { videoId: string; tracklets: Scores; observations: Scores };
+    const out = JSON.parse(res.stdout) as VisitScores;
     const t = out.tracklets;
     console.log(
       `orion eval one-by-one @2 fps (visits): tracklets: ${t.entitiesMatched} entities / ${t.identities} identities, ` +
@@ -483,5 +500,75 @@ describe('orion CLI against the real stack', () => {
     expect(table.stdout).toMatch(/visits split.*entities merging.*returning reunited/);
     for (const who of ['A', 'B', 'C', 'D', 'E', 'F'])
       expect(table.stdout).toMatch(new RegExp(`│ ${who} \\(person\\)`));
+  });
+
+  it('reunites people who leave and come back (the one-by-one video re-cut so that each person returns)', async () => {
+    // Nobody comes back in the fixture itself, so each of its six visits is cut in two halves and the
+    // halves are put back in another order with the empty table in between: A₁ B₁ A₂ C₁ B₂ D₁ C₂ … F₂.
+    // Each person vanishes mid-visit and reappears after someone else (gaps of 3 s, longer than
+    // TRACK_MAX_LOST_SECONDS, so no tracklet bridges them): only appearance can reunite the halves.
+    const source = fixturePath('videos', 'intel_one-by-one-person-detection.mp4');
+    const truth = parseVisitGroundTruth(
+      await readFile(
+        join(projectRoot(), 'test/fixtures/ground-truth/intel_one-by-one-person-detection.visits.csv'),
+        'utf8',
+      ),
+    );
+    const empty = { start: 1, end: 4 }; // the table before the first visit (6.5 s)
+    const halves = truth.visits.map((v) => {
+      const mid = Math.round((v.start + v.end) * 5) / 10;
+      return [
+        { start: v.start - 1, end: mid },
+        { start: mid, end: v.end + 1 },
+      ] as const;
+    });
+    const cuts: Cut[] = [];
+    halves.forEach(([first], k) => {
+      cuts.push(first, empty);
+      if (k > 0) cuts.push(halves[k - 1]![1], empty);
+    });
+    cuts.push(halves.at(-1)![1]);
+    const video = await recutVideo(source, cuts, join(dir, 'one-by-one-comeback.mp4'));
+    const gt = join(dir, 'one-by-one-comeback.visits.csv');
+    await writeFile(
+      gt,
+      spansInCuts(truth.visits, cuts)
+        .map((v) => `${v.start.toFixed(2)},${v.end.toFixed(2)},${v.identity},${v.label}`)
+        .join('\n'),
+    );
+
+    for (const fps of [2, 4]) {
+      const res = await orion([
+        'eval',
+        '--gt-format',
+        'visits',
+        '--gt',
+        gt,
+        '--fps',
+        String(fps),
+        '--json',
+        video,
+      ]);
+      expect(res.code, res.stderr).toBe(0);
+      const out = JSON.parse(res.stdout) as VisitScores;
+      for (const mode of ['tracklets', 'observations'] as const) {
+        const m = out[mode];
+        console.log(
+          `orion eval one-by-one re-cut @${fps} fps (visits), ${mode}: reunited ${m.reunitedIdentities}/${m.returningIdentities}, ` +
+            `${m.entitiesMatched} entities / ${m.identities} identities, ARI ${m.ari.toFixed(3)}, purity ${m.purity.toFixed(3)}, ` +
+            `visits split ${m.splitVisits}, entities merging ${m.mergingEntities}; ` +
+            `per visit ${m.perVisit.map((v) => `${v.identity}→${v.majorityEntity} (${v.majorityShare.toFixed(2)})`).join(' ')}`,
+        );
+      }
+      const t = out.tracklets;
+      expect(t).toMatchObject({ visits: 12, identities: 6, returningIdentities: 6 });
+      // More often than not, a person's two halves have the same majority entity …
+      expect(t.reunitedIdentities, `${fps} fps`).toBeGreaterThan(t.returningIdentities / 2);
+      // … without that entity holding someone else too.
+      expect(t.purity, `${fps} fps`).toBeGreaterThanOrEqual(0.9);
+      // Appearance alone spreads each visit over several entities.
+      expect(t.splitVisits, `${fps} fps`).toBeLessThan(out.observations.splitVisits);
+      expect(t.ari, `${fps} fps`).toBeGreaterThan(out.observations.ari);
+    }
   });
 });

@@ -28,3 +28,50 @@ export function makeTestVideo(opts: TestVideoOptions): Promise<string> {
       .run();
   });
 }
+
+/** A stretch of a source video, in seconds (start ≤ t < end). */
+export interface Cut {
+  start: number;
+  end: number;
+}
+
+/**
+ * Spans of a source video (ground-truth visits, say) as they land in a video made of `cuts` back to
+ * back: the part of each span inside each cut, shifted to where that cut starts. A span that two cuts
+ * share comes out twice; a span outside every cut is gone.
+ */
+export function spansInCuts<T extends Cut>(spans: readonly T[], cuts: readonly Cut[]): T[] {
+  const out: T[] = [];
+  let offset = 0;
+  for (const cut of cuts) {
+    for (const span of spans) {
+      const start = Math.max(span.start, cut.start);
+      const end = Math.min(span.end, cut.end);
+      if (end > start)
+        out.push({ ...span, start: start - cut.start + offset, end: end - cut.start + offset });
+    }
+    offset += cut.end - cut.start;
+  }
+  return out;
+}
+
+/**
+ * Re-cuts a video: the given stretches of `source` back to back, re-encoded at the source's frame
+ * rate (H.264, no audio). Each stretch is its own seeked input, so nothing is buffered in between.
+ */
+export function recutVideo(source: string, cuts: readonly Cut[], out: string): Promise<string> {
+  if (cuts.length === 0) return Promise.reject(new Error('recutVideo needs at least one cut'));
+  return new Promise((resolve, reject) => {
+    const cmd = ffmpeg();
+    for (const c of cuts) cmd.input(source).inputOptions([`-ss ${c.start}`, `-to ${c.end}`]);
+    const parts = cuts.map((_, i) => `[${i}:v]setpts=PTS-STARTPTS,setsar=1[v${i}]`);
+    parts.push(`${cuts.map((_, i) => `[v${i}]`).join('')}concat=n=${cuts.length}:v=1:a=0[out]`);
+    cmd
+      .complexFilter(parts.join(';'))
+      .outputOptions(['-map [out]', '-c:v libx264', '-preset veryfast', '-crf 20', '-pix_fmt yuv420p', '-an'])
+      .output(out)
+      .on('end', () => resolve(out))
+      .on('error', (err: Error) => reject(new Error(`ffmpeg could not re-cut ${source}: ${err.message}`)))
+      .run();
+  });
+}

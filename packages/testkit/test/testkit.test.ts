@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { fixturePath, makeTestVideo, startRedisServer } from '@orion/testkit';
+import { fixturePath, makeTestVideo, recutVideo, spansInCuts, startRedisServer } from '@orion/testkit';
 
 const run = promisify(execFile);
 
@@ -45,6 +45,51 @@ describe('testkit', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('re-cuts a video from stretches of it, and maps spans of the source onto the re-cut', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'orion-video-'));
+    try {
+      const source = await makeTestVideo({
+        out: join(dir, 's.mp4'),
+        seconds: 6,
+        fps: 10,
+        width: 160,
+        height: 120,
+      });
+      const cuts = [
+        { start: 4, end: 5.5 },
+        { start: 0.5, end: 2 },
+        { start: 4.5, end: 5 },
+      ];
+      const out = await recutVideo(source, cuts, join(dir, 'r.mp4'));
+      const { stdout } = await run('ffprobe', [
+        ...['-v', 'error', '-select_streams', 'v:0', '-count_frames'],
+        ...['-show_entries', 'stream=nb_read_frames,width,height', '-of', 'json', out],
+      ]);
+      expect(JSON.parse(stdout).streams[0]).toEqual({ width: 160, height: 120, nb_read_frames: '35' });
+      await expect(recutVideo(join(dir, 'none.mp4'), cuts, join(dir, 'x.mp4'))).rejects.toThrow(
+        /could not re-cut .*none\.mp4/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const spans = [
+      { start: 1, end: 4.8, id: 'a' },
+      { start: 5.2, end: 6, id: 'b' },
+    ];
+    expect(
+      spansInCuts(spans, [
+        { start: 4, end: 5.5 },
+        { start: 0.5, end: 2 },
+        { start: 4.5, end: 5 },
+      ]).map((s) => ({ ...s, start: +s.start.toFixed(9), end: +s.end.toFixed(9) })),
+    ).toEqual([
+      { start: 0, end: 0.8, id: 'a' },
+      { start: 1.2, end: 1.5, id: 'b' },
+      { start: 2, end: 3, id: 'a' },
+      { start: 3, end: 3.3, id: 'a' },
+    ]);
   });
 
   it('finds the shared fixtures, or says where they were expected', () => {
