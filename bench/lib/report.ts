@@ -1,5 +1,5 @@
 import type { EmbedBatchResult } from '../sections/embed-batches.js';
-import type { VideoResult } from '../sections/end-to-end.js';
+import { endToEndTotal, type VideoResult } from '../sections/end-to-end.js';
 import type { ScalingResult } from '../sections/scaling.js';
 import type { MachineDescription } from './machine.js';
 import { fmt } from './stats.js';
@@ -28,6 +28,15 @@ export interface BenchReport {
 function table(head: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function totalLine(videos: VideoResult[]): string {
+  const t = endToEndTotal(videos);
+  return (
+    `All ${videos.length} videos (${t.videoSeconds.toFixed(1)} video s) together, run by run: orion ${fmt(t.orionSeconds)} s, ` +
+    `plain ${fmt(t.plainSeconds)} s, orion / plain **${fmt(t.overheadRatio, 2)}**. Each video pays a fixed intake and ` +
+    'tail (upload, ffprobe, enqueue; cluster job, finalize) and each shard one ffmpeg start, which weigh most on short videos.'
+  );
 }
 
 /** The report as markdown: medians with the (min–max) of the runs. */
@@ -75,6 +84,8 @@ export function renderMarkdown(r: BenchReport): string {
         ]),
       ),
       '',
+      totalLine(r.endToEnd),
+      '',
       '## Stage costs',
       '',
       table(
@@ -105,6 +116,41 @@ export function renderMarkdown(r: BenchReport): string {
       ),
       '',
       "Decode: ffmpeg sampling alone. Detect, embed (default batch), cluster and HDBSCAN: the plain loop. Overhead per shard: the detect and embed jobs' wall time outside decode and inference (crop JPEGs, store reads and writes, job plumbing); handoff: detect job done → embed job started; intake: upload start → first detect job started (upload, ffprobe, enqueue); cluster + finalize: last embed job done → video completed.",
+    );
+    out.push(
+      '',
+      '## Where the time goes (ms, summed over the shards of one run; median run)',
+      '',
+      table(
+        [
+          'video',
+          'orion detect jobs',
+          'of which decode wait',
+          'of which detector',
+          'orion embed jobs',
+          'of which embedder',
+          'plain decode',
+          'plain detect',
+          'plain crops',
+          'plain embed',
+          'plain cluster',
+        ],
+        r.endToEnd.map(({ video, breakdown: { orion: o, plain: p } }) => [
+          video,
+          o.detectJobs,
+          o.decodeWait,
+          o.detectInference,
+          o.embedJobs,
+          o.embedInference,
+          p.decode,
+          p.detect,
+          p.crop,
+          p.embed,
+          p.cluster,
+        ]),
+      ),
+      '',
+      "Orion's embed job of shard k runs beside the detect job of shard k + 1, so its sums add up to more than its wall time. Decode wait: time a detect job waited for ffmpeg's next frame (the first frame of each shard includes starting ffmpeg).",
     );
     const problems = r.endToEnd.flatMap((v) => v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`));
     out.push(
