@@ -80,6 +80,7 @@ const report: BenchReport = {
     detector: config.detector.model,
     embedder: config.embedding.model === 'clip' ? config.embedding.clipModel : 'vision (MobileNetV2)',
     onnxThreads: config.onnxThreads,
+    concurrency: { detect: config.detector.concurrency, embed: config.embedding.concurrency },
   },
 };
 
@@ -136,6 +137,7 @@ if (sections.has('scaling')) {
     workerCounts,
     repeat: scalingRepeat,
     cores: machine.cores,
+    sessionsPerProcess: config.detector.concurrency,
     env,
     log,
   });

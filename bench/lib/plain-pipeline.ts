@@ -47,8 +47,10 @@ export class PlainPipeline {
   ) {}
 
   static async load(config: OrionConfig): Promise<PlainPipeline> {
-    const detector = await Detector.load(detectorOptions(config));
-    const embedder = await createEmbeddingModel(embedWorkerSettings(config).model);
+    // One process, one model session each, on every core: the workers' concurrency settings are
+    // Orion's to tune, not the plain loop's.
+    const detector = await Detector.load({ ...detectorOptions(config), concurrency: 1 });
+    const embedder = await createEmbeddingModel({ ...embedWorkerSettings(config).model, concurrency: 1 });
     return new PlainPipeline(config, detector, embedder);
   }
 

@@ -19,6 +19,8 @@ export interface BenchReport {
     embedder: string;
     /** ORT_INTRA_OP_THREADS (0: cores ÷ concurrency), ORT_INTER_OP_THREADS, ORT_ALLOW_SPINNING. */
     onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
+    /** DETECT_CONCURRENCY and EMBED_CONCURRENCY: jobs (threads, model sessions) per worker process. */
+    concurrency: { detect: number; embed: number };
   };
   endToEnd?: VideoResult[];
   embedBatches?: EmbedBatchResult[];
@@ -49,6 +51,7 @@ export function renderMarkdown(r: BenchReport): string {
       `${m.gpus.length ? `; GPU ${m.gpus.join(', ')}` : '; no GPU'}. Load average at start ${m.loadAverage}.`,
     `Execution provider ${r.settings.executionProvider} (ran: ${r.settings.providersUsed.join(', ') || '—'}), detector ${r.settings.detector}, ` +
       `embedder ${r.settings.embedder}, TARGET_FPS ${r.settings.targetFps}, SHARD_SECONDS ${r.settings.shardSeconds}, ` +
+      `DETECT_CONCURRENCY ${r.settings.concurrency.detect}, EMBED_CONCURRENCY ${r.settings.concurrency.embed}, ` +
       `ORT threads ${r.settings.onnxThreads.intraOp || 'auto'}/${r.settings.onnxThreads.interOp}, spinning ${r.settings.onnxThreads.allowSpinning ? 'on' : 'off'}. ` +
       `Each figure: median of ${r.settings.repeat} (min–max). Took ${r.durationSeconds.toFixed(0)} s.`,
   ];
@@ -180,7 +183,7 @@ export function renderMarkdown(r: BenchReport): string {
       table(
         [
           'detect + embed processes',
-          'threads each',
+          'ORT threads per session',
           'wall s',
           'video s / wall s',
           'speed-up',
@@ -189,7 +192,7 @@ export function renderMarkdown(r: BenchReport): string {
         ],
         s.points.map((p) => [
           p.workers,
-          p.threadsPerProcess,
+          p.threadsPerSession,
           fmt(p.seconds),
           fmt(p.throughput, 2),
           `${p.speedup.toFixed(2)}×`,
@@ -198,7 +201,7 @@ export function renderMarkdown(r: BenchReport): string {
         ]),
       ),
       '',
-      `On ${m.cores} cores the speed-up is bounded by the cores: more processes share them (threads per process = cores ÷ processes); on more machines or GPUs each process brings its own.`,
+      `On ${m.cores} cores the speed-up is bounded by the cores: more processes share them (ORT threads per session = cores ÷ (processes × DETECT_CONCURRENCY)); on more machines or GPUs each process brings its own.`,
     );
   }
   return `${out.join('\n')}\n`;

@@ -4,8 +4,8 @@ import { measured, type Measured } from '../lib/stats.js';
 export interface ScalingPoint {
   /** Detect-worker and embed-worker processes (one cluster worker). */
   workers: number;
-  /** ORT_INTRA_OP_THREADS of each process: the cores shared out, not oversubscribed. */
-  threadsPerProcess: number;
+  /** ORT_INTRA_OP_THREADS of each session: the cores shared out, not oversubscribed. */
+  threadsPerSession: number;
   seconds: Measured;
   /** Video seconds per wall second. */
   throughput: Measured;
@@ -35,6 +35,8 @@ export async function runScaling(opts: {
   workerCounts: number[];
   repeat: number;
   cores: number;
+  /** Model sessions in each detect process (DETECT_CONCURRENCY): the cores are shared among them too. */
+  sessionsPerProcess: number;
   env: Record<string, string>;
   log: (line: string) => void;
 }): Promise<ScalingResult> {
@@ -42,10 +44,11 @@ export async function runScaling(opts: {
   let videoSeconds = 0;
   let shards = 0;
   for (const workers of opts.workerCounts) {
-    const threadsPerProcess = Math.max(1, Math.floor(opts.cores / workers));
+    // Each process runs `sessionsPerProcess` model sessions side by side (DETECT_CONCURRENCY).
+    const threadsPerSession = Math.max(1, Math.floor(opts.cores / (workers * opts.sessionsPerProcess)));
     const stack = await BenchStack.start({
       workers,
-      env: { ...opts.env, ORT_INTRA_OP_THREADS: String(threadsPerProcess) },
+      env: { ...opts.env, ORT_INTRA_OP_THREADS: String(threadsPerSession) },
     });
     const seconds: number[] = [];
     const throughput: number[] = [];
@@ -66,7 +69,7 @@ export async function runScaling(opts: {
         embedShares.push(share(pids.embed, (s) => s.embedWorker));
         problems.push(...run.exactlyOnceProblems);
         opts.log(
-          `  ${workers} worker(s) × ${threadsPerProcess} thread(s), run ${r + 1}/${opts.repeat}: ${(run.wallMs / 1000).toFixed(1)} s, ` +
+          `  ${workers} worker(s), ${threadsPerSession} ORT thread(s) per session, run ${r + 1}/${opts.repeat}: ${(run.wallMs / 1000).toFixed(1)} s, ` +
             `detect shards per process [${detectShares.at(-1)!.join(', ')}], exactly once: ${run.exactlyOnceProblems.length ? 'NO' : 'yes'}`,
         );
       }
@@ -75,7 +78,7 @@ export async function runScaling(opts: {
     }
     points.push({
       workers,
-      threadsPerProcess,
+      threadsPerSession,
       seconds: measured(seconds),
       throughput: measured(throughput),
       detectShardsPerProcess: detectShares,

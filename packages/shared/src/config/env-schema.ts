@@ -186,8 +186,10 @@ export const envSchema = z.object({
     .default(4)
     .describe('Frames per inference run, for detector models whose batch size is dynamic.'),
   DETECT_CONCURRENCY: numberVar({ int: true, min: 1, max: 64 })
-    .default(1)
-    .describe('Shards one detect-worker process works on at once (one thread and model session each).'),
+    .default(2)
+    .describe(
+      'Shards one detect-worker process works on at once (one thread and model session each). Two keep the detector busy while the other shard starts ffmpeg, encodes crops and stores its output (+12 % throughput on 2 cores, docs/benchmarks.md); 1 gives a lone shard every core.',
+    ),
   CROP_MARGIN: numberVar({ min: 0, max: 1 })
     .default(0.1)
     .describe('Margin added on each side of a box before cutting its crop, as a fraction of the box size.'),
