@@ -18,7 +18,6 @@
 import { readFile } from 'node:fs/promises';
 import { FsObjectStore, videoKeys, type ClusteringParams } from '@orion/shared';
 import {
-  buildTracklets,
   evaluateIdentities,
   evaluateVisits,
   parseMotGroundTruth,
@@ -26,7 +25,7 @@ import {
   sourceFrameAt,
   xyxyToXywh,
 } from '@orion/tracking';
-import { TRACKLET_CLUSTERING } from '../../apps/cluster-worker/src/associate.js';
+import { TRACKLET_CLUSTERING, trackletsOf } from '../../apps/cluster-worker/src/associate.js';
 import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
 import { groupUnits } from '../../apps/cluster-worker/src/group.js';
 
@@ -74,17 +73,7 @@ for (const spec of args) {
     clustering: ClusteringParams;
   };
   const { observations } = await gatherVideo(store, videoId, record.plan.shardCount, 'vision');
-  const tracking = buildTracklets(
-    observations.map((o) => ({
-      id: o.id,
-      frame: o.detection.frame,
-      t: o.detection.t,
-      box: xyxyToXywh(o.detection.box),
-      label: o.detection.label,
-      score: o.detection.score,
-      embedding: o.embedding,
-    })),
-  );
+  const tracking = trackletsOf(observations);
   const gtText = await readFile(gtPath, 'utf8');
   const sourceFps = record.probe.video.fps;
 

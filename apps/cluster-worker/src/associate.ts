@@ -20,12 +20,9 @@ export interface Grouped {
   trackletCount: number;
 }
 
-async function associateByTracklets(
-  observations: GatheredObservation[],
-  job: AssociationRun,
-  tracker: TrackerOptionsInput,
-): Promise<Grouped> {
-  const tracking = buildTracklets(
+/** A video's gathered observations linked into tracklets (in their order: `trackletOfIndex[i]`). */
+export function trackletsOf(observations: GatheredObservation[], tracker: TrackerOptionsInput = {}) {
+  return buildTracklets(
     observations.map((o) => ({
       id: o.id,
       frame: o.detection.frame,
@@ -37,6 +34,14 @@ async function associateByTracklets(
     })),
     tracker,
   );
+}
+
+async function associateByTracklets(
+  observations: GatheredObservation[],
+  job: AssociationRun,
+  tracker: TrackerOptionsInput,
+): Promise<Grouped> {
+  const tracking = trackletsOf(observations, tracker);
   const grouping = await groupUnits(
     tracking.tracklets.map((t) => ({ embedding: t.embedding })),
     { ...job.params, ...TRACKLET_CLUSTERING },

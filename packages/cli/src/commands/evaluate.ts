@@ -177,21 +177,26 @@ function printMot(
   );
   process.stdout.write(
     formatTable(
-      ['mode', 'entities', 'identities', 'ARI', 'purity', 'identities split', 'entities merging'],
+      [...SCORE_COLUMNS, 'identities split', 'entities merging'],
       order.map((m) => {
         const r = results[m];
         return [
-          label(m, status),
-          r.entitiesMatched,
-          r.identities,
-          r.ari.toFixed(3),
-          r.purity.toFixed(3),
+          ...scoreCells(label(m, status), r),
           r.splitIdentityFraction.toFixed(2),
           r.mergingEntityFraction.toFixed(2),
         ];
       }),
     ),
   );
+}
+
+/** The columns both ground-truth formats share, first in each table. */
+const SCORE_COLUMNS = ['mode', 'entities', 'identities', 'ARI', 'purity'];
+function scoreCells(
+  mode: string,
+  r: { entitiesMatched: number; identities: number; ari: number; purity: number },
+): (string | number)[] {
+  return [mode, r.entitiesMatched, r.identities, r.ari.toFixed(3), r.purity.toFixed(3)];
 }
 
 function printVisits(
@@ -216,24 +221,11 @@ function printVisits(
   );
   process.stdout.write(
     formatTable(
-      [
-        'mode',
-        'entities',
-        'identities',
-        'ARI',
-        'purity',
-        'visits split',
-        'entities merging',
-        'returning reunited',
-      ],
+      [...SCORE_COLUMNS, 'visits split', 'entities merging', 'returning reunited'],
       order.map((m) => {
         const r = results[m];
         return [
-          label(m, status),
-          r.entitiesMatched,
-          r.identities,
-          r.ari.toFixed(3),
-          r.purity.toFixed(3),
+          ...scoreCells(label(m, status), r),
           `${r.splitVisits}/${r.visitsFound}`,
           `${r.mergingEntities}/${r.entitiesMatched}`,
           `${r.reunitedIdentities}/${r.returningIdentities}`,
