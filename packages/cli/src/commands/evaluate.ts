@@ -155,6 +155,13 @@ function scoreMot(
 
 const label = (mode: Mode, status: Status) => `${mode}${mode === status.association ? ' (current)' : ''}`;
 
+/** `--json`: both modes' scores, without the per-observation lists. */
+function printJson(id: string, status: Status, tracklets: object, observations: object): void {
+  process.stdout.write(
+    `${JSON.stringify({ videoId: id, default: status.association, tracklets, observations }, null, 2)}\n`,
+  );
+}
+
 function printMot(
   id: string,
   status: Status,
@@ -165,10 +172,7 @@ function printMot(
   if (json) {
     const { matchedIdentity: _a, ...t } = results.tracklets;
     const { matchedIdentity: _b, ...o } = results.observations;
-    process.stdout.write(
-      `${JSON.stringify({ videoId: id, default: status.association, tracklets: t, observations: o }, null, 2)}\n`,
-    );
-    return;
+    return printJson(id, status, t, o);
   }
   const any = results[status.association];
   process.stdout.write(
@@ -209,10 +213,7 @@ function printVisits(
   if (json) {
     const { identityOf: _a, ...t } = results.tracklets;
     const { identityOf: _b, ...o } = results.observations;
-    process.stdout.write(
-      `${JSON.stringify({ videoId: id, default: status.association, tracklets: t, observations: o }, null, 2)}\n`,
-    );
-    return;
+    return printJson(id, status, t, o);
   }
   const any = results[status.association];
   process.stdout.write(
