@@ -16,18 +16,20 @@
  * `orion eval` runs at 25 and 5 fps (TUD-Campus) and 4 and 2 fps (one-by-one).
  */
 import { readFile } from 'node:fs/promises';
-import { FsObjectStore, videoKeys, type ClusteringParams } from '@orion/shared';
+import { FsObjectStore, videoKeys, type VideoRecord } from '@orion/shared';
 import {
   evaluateIdentities,
   evaluateVisits,
   parseMotGroundTruth,
   parseVisitGroundTruth,
+  sampledSourceFrames,
   sourceFrameAt,
   xyxyToXywh,
 } from '@orion/tracking';
 import { TRACKLET_CLUSTERING, trackletsOf } from '../../apps/cluster-worker/src/associate.js';
 import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
 import { groupUnits } from '../../apps/cluster-worker/src/group.js';
+import { dot, normalised } from '../../packages/tracking/src/vector.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -53,25 +55,12 @@ const summary = (values: number[]) => {
     : `n ${s.length}, min ${s[0]!.toFixed(3)}, p10 ${quantile(s, 0.1).toFixed(3)}, median ${quantile(s, 0.5).toFixed(3)}, ` +
         `p90 ${quantile(s, 0.9).toFixed(3)}, max ${s[s.length - 1]!.toFixed(3)}`;
 };
-const unit = (v: Float32Array) => {
-  let n = 0;
-  for (const x of v) n += x * x;
-  return v.map((x) => x / Math.sqrt(n));
-};
-const cosineDistance = (a: Float32Array, b: Float32Array) => {
-  let dot = 0;
-  for (let k = 0; k < a.length; k++) dot += a[k]! * b[k]!;
-  return 1 - dot;
-};
+/** Of unit vectors (tracklet means are; crops are normalised first). */
+const cosineDistance = (a: Float32Array, b: Float32Array) => 1 - dot(a, b);
 
 for (const spec of args) {
   const [format, gtPath, videoId] = spec.split(':') as [string, string, string];
-  const record = JSON.parse((await store.get(videoKeys(videoId).manifest)).toString()) as {
-    filename: string;
-    plan: { shardCount: number; targetFps: number };
-    probe: { durationSeconds: number; video: { fps: number } };
-    clustering: ClusteringParams;
-  };
+  const record = JSON.parse((await store.get(videoKeys(videoId).manifest)).toString()) as VideoRecord;
   const { observations } = await gatherVideo(store, videoId, record.plan.shardCount, 'vision');
   const tracking = trackletsOf(observations);
   const gtText = await readFile(gtPath, 'utf8');
@@ -87,7 +76,7 @@ for (const spec of args) {
           box: xyxyToXywh(o.detection.box),
           entity: entityOf(i),
         })),
-        { frames: sampled(record.plan.targetFps, record.probe.durationSeconds, sourceFps) },
+        { frames: sampledSourceFrames(record.plan.targetFps, record.probe.durationSeconds, sourceFps) },
       );
       return {
         identityOf: m.matchedIdentity.map((x) => (x === null ? null : String(x))),
@@ -108,13 +97,14 @@ for (const spec of args) {
   };
 
   const { identityOf } = score((i) => tracking.trackletOfIndex[i]!);
-  const trackletIdentity = tracking.tracklets.map((t) => {
-    const counts = new Map<string, number>();
-    t.detectionIds.forEach((id) => {
-      const who = identityOf[observations.findIndex((o) => o.id === id)];
-      if (who) counts.set(who, (counts.get(who) ?? 0) + 1);
-    });
-    const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+  // Identities of each tracklet's detections, counted in one pass over the observations.
+  const countsOf = tracking.tracklets.map(() => new Map<string, number>());
+  identityOf.forEach((who, i) => {
+    const counts = countsOf[tracking.trackletOfIndex[i]!]!;
+    if (who) counts.set(who, (counts.get(who) ?? 0) + 1);
+  });
+  const trackletIdentity = tracking.tracklets.map((t, k) => {
+    const [best] = [...countsOf[k]!].sort((a, b) => b[1] - a[1]);
     return best && best[1] * 2 >= t.detectionIds.length && t.embedding ? best[0] : null;
   });
   const linked = new Set(tracking.cannotLink.map(([a, b]) => `${a},${b}`));
@@ -161,7 +151,8 @@ for (const spec of args) {
   const byIdentity = new Map<string, Float32Array[]>();
   observations.forEach((o, i) => {
     const who = identityOf[i];
-    if (who && o.embedding) byIdentity.set(who, [...(byIdentity.get(who) ?? []), unit(o.embedding)]);
+    const u = o.embedding && normalised(o.embedding);
+    if (who && u) byIdentity.set(who, [...(byIdentity.get(who) ?? []), u]);
   });
   const names = [...byIdentity.keys()].sort();
   console.log(`  median crop-to-crop distance (rows and columns: ${names.join(' ')}):`);
@@ -237,11 +228,4 @@ function capGroups(
     });
   }
   return out;
-}
-
-/** The source frames a sampler at `targetFps` looked at (as `orion eval` works them out). */
-function sampled(targetFps: number, durationSeconds: number, sourceFps: number): number[] {
-  const frames = new Set<number>();
-  for (let n = 0; n / targetFps < durationSeconds; n++) frames.add(sourceFrameAt(n / targetFps, sourceFps));
-  return [...frames];
 }

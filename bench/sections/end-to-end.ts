@@ -55,7 +55,7 @@ export interface VideoResult {
   providers: string[];
 }
 
-const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
+const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
 const medianOf = <T>(xs: T[], f: (x: T) => number) => Math.round(measured(xs.map(f)).median);
 
 /** Every video of a run together: Orion's and the plain loop's summed times, paired run by run. */
@@ -69,11 +69,11 @@ export interface EndToEndTotal {
 export function endToEndTotal(videos: readonly VideoResult[]): EndToEndTotal {
   const runs = Math.min(...videos.map((v) => v.orionSeconds.runs.length));
   const sumRun = (pick: (v: VideoResult) => Measured) =>
-    Array.from({ length: runs }, (_, r) => sum([...videos], (v) => pick(v).runs[r]!));
+    Array.from({ length: runs }, (_, r) => sum(videos, (v) => pick(v).runs[r]!));
   const orion = sumRun((v) => v.orionSeconds);
   const plain = sumRun((v) => v.plainSeconds);
   return {
-    videoSeconds: sum([...videos], (v) => v.videoSeconds),
+    videoSeconds: sum(videos, (v) => v.videoSeconds),
     orionSeconds: measured(orion),
     plainSeconds: measured(plain),
     overheadRatio: pairedRatio(orion, plain),

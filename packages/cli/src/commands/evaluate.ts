@@ -5,6 +5,7 @@ import {
   evaluateVisits,
   parseMotGroundTruth,
   parseVisitGroundTruth,
+  sampledSourceFrames,
   sourceFrameAt,
   xyxyToXywh,
   type IdentityEvaluation,
@@ -133,11 +134,7 @@ function scoreMot(
   status: Status,
   observed: Record<Mode, Obs[]>,
 ): Record<Mode, IdentityEvaluation> {
-  // The source frames that were sampled: the ground truth of any other frame was never looked at.
-  const frames = new Set<number>();
-  for (let n = 0; n / status.plan.targetFps < status.video.durationSeconds; n++) {
-    frames.add(sourceFrameAt(n / status.plan.targetFps, status.video.fps));
-  }
+  const frames = sampledSourceFrames(status.plan.targetFps, status.video.durationSeconds, status.video.fps);
   const results = {} as Record<Mode, IdentityEvaluation>;
   for (const mode of MODES) {
     results[mode] = evaluateIdentities(

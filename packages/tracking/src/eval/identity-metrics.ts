@@ -2,6 +2,7 @@ import type { BoxXywh } from '../box.js';
 import { adjustedRandIndex } from './adjusted-rand-index.js';
 import { matchFrame } from './match-frame.js';
 import type { MotGroundTruth } from './mot-ground-truth.js';
+import { ratio } from './ratio.js';
 
 /** One predicted observation: where it was and which entity (or tracklet) it was given. */
 export interface EvalObservation {
@@ -198,9 +199,4 @@ function groupings(entities: readonly (string | number | null)[], identities: re
     identitiesFound: perIdentity.size,
     splitIdentities,
   };
-}
-
-/** a / b, and 0 when there is nothing to divide (no ground truth, no observations). */
-function ratio(a: number, b: number): number {
-  return b === 0 ? 0 : a / b;
 }

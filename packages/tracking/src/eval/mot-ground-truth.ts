@@ -112,3 +112,17 @@ export function sourceFrameAt(t: number, sourceFps: number): number {
   if (!(sourceFps > 0)) throw new RangeError(`sourceFps must be > 0, got ${sourceFps}`);
   return Math.floor(t * sourceFps + 1e-6);
 }
+
+/**
+ * The source frames a sampler at `targetFps` looked at over the whole video: the ground truth of any
+ * other frame was never seen, so it is not scored.
+ */
+export function sampledSourceFrames(
+  targetFps: number,
+  durationSeconds: number,
+  sourceFps: number,
+): Set<number> {
+  const frames = new Set<number>();
+  for (let n = 0; n / targetFps < durationSeconds; n++) frames.add(sourceFrameAt(n / targetFps, sourceFps));
+  return frames;
+}

@@ -1,5 +1,6 @@
 import { adjustedRandIndex } from './adjusted-rand-index.js';
 import { visitAt, type Visit, type VisitGroundTruth } from './visit-ground-truth.js';
+import { ratio } from './ratio.js';
 
 /** One predicted observation: when, which class the detector gave it, which entity it was put in. */
 export interface VisitObservation {
@@ -168,9 +169,4 @@ export function evaluateVisits(
     perVisit: scores,
     identityOf: visitOf.map((v) => v?.identity ?? null),
   };
-}
-
-/** a / b, and 0 when there is nothing to divide. */
-function ratio(a: number, b: number): number {
-  return b === 0 ? 0 : a / b;
 }
