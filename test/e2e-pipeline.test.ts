@@ -402,6 +402,12 @@ type VisitModeScores = {
 };
 type VisitScores = { videoId: string; tracklets: VisitModeScores; observations: VisitModeScores };
 
+/** The Intel one-by-one video and its hand-made visits (test/fixtures/ground-truth). */
+const oneByOne = {
+  video: () => fixturePath('videos', 'intel_one-by-one-person-detection.mp4'),
+  visits: join(projectRoot(), 'test/fixtures/ground-truth/intel_one-by-one-person-detection.visits.csv'),
+};
+
 describe('orion CLI against the real stack', () => {
   it('submits two fixtures, and status --watch ends with both completed', async () => {
     const sub = await orion([
@@ -473,8 +479,8 @@ describe('orion CLI against the real stack', () => {
   });
 
   it('scores the Intel one-by-one video against its visits ground truth (orion eval --gt-format visits, 2 fps)', async () => {
-    const gt = join(projectRoot(), 'test/fixtures/ground-truth/intel_one-by-one-person-detection.visits.csv');
-    const video = fixturePath('videos', 'intel_one-by-one-person-detection.mp4');
+    const gt = oneByOne.visits;
+    const video = oneByOne.video();
     const res = await orion(['eval', '--gt-format', 'visits', '--gt', gt, '--fps', '2', '--json', video]);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as VisitScores;
@@ -507,13 +513,8 @@ describe('orion CLI against the real stack', () => {
     // halves are put back in another order with the empty table in between: A₁ B₁ A₂ C₁ B₂ D₁ C₂ … F₂.
     // Each person vanishes mid-visit and reappears after someone else (gaps of 3 s, longer than
     // TRACK_MAX_LOST_SECONDS, so no tracklet bridges them): only appearance can reunite the halves.
-    const source = fixturePath('videos', 'intel_one-by-one-person-detection.mp4');
-    const truth = parseVisitGroundTruth(
-      await readFile(
-        join(projectRoot(), 'test/fixtures/ground-truth/intel_one-by-one-person-detection.visits.csv'),
-        'utf8',
-      ),
-    );
+    const source = oneByOne.video();
+    const truth = parseVisitGroundTruth(await readFile(oneByOne.visits, 'utf8'));
     const empty = { start: 1, end: 4 }; // the table before the first visit (6.5 s)
     const halves = truth.visits.map((v) => {
       const mid = Math.round((v.start + v.end) * 5) / 10;
