@@ -7,7 +7,11 @@ export default defineConfig({
   resolve: {
     // Workspace packages (@orion/*) run from their TypeScript sources, as the type-check and tsx
     // (with --conditions=orion-source) see them: nothing has to be built before testing.
-    alias: [{ find: /^@orion\/([\w-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: [
+      { find: /^@orion\/([\w-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+      // Subpath exports (`@orion/shared/vocabulary`) name a module of the package's src.
+      { find: /^@orion\/([\w-]+)\/([\w-]+)$/, replacement: `${packagesDir}$1/src/$2.ts` },
+    ],
   },
   test: {
     include: [

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ApiClient, status } from '@orion/cli';
-import { projectRoot } from '@orion/shared';
+import { PIPELINE_STAGES, projectRoot } from '@orion/shared';
 import {
   fixturePath,
   startOrionStack,
@@ -99,7 +99,7 @@ try {
         .join(', ')}`,
     );
     console.log(`  flagged observations (likely misclassifications): ${flagged.total}`);
-    for (const stage of ['detect', 'embed', 'cluster']) {
+    for (const stage of PIPELINE_STAGES) {
       const p = s.progress[stage]!;
       console.log(
         `  ${stage.padEnd(8)} wall ${((p.wallMs ?? 0) / 1000).toFixed(1)} s, busy ${(p.busyMs / 1000).toFixed(1)} s, provider ${p.executionProviders.join(',') || '—'}`,

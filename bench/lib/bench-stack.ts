@@ -181,7 +181,7 @@ export class BenchStack {
         handoffMs: embed.processedOn! - detect.finishedOn!,
         detectWorker: detect.processedBy ?? '?',
         embedWorker: embed.processedBy ?? '?',
-        provider: d.provider,
+        provider: d.executionProvider,
       });
     }
     const cluster = (await this.queues.cluster.getJobs(['completed'])).find(

@@ -164,7 +164,7 @@ export class PlainPipeline {
     const grouped = await associate(observations, {
       association: config.association.mode,
       noise: config.association.noise,
-      params: config.clustering,
+      clustering: config.clustering,
       tracker: config.association.tracker,
     });
     const entities = buildEntities(grouped.groups, embedder.embeddingDim);

@@ -2,22 +2,21 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandler } from './plugins/app/error-handler.js';
 import { authenticate } from './plugins/app/auth.js';
-import metricsRoutes from './plugins/app/metrics.js';
+import requestTiming from './plugins/app/request-timing.js';
 import loadShedding from './plugins/external/load-shedding.js';
 import multipart from './plugins/external/multipart.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
 import entityRoutes from './routes/entities.js';
 import healthRoutes from './routes/health.js';
+import metricsRoutes from './routes/metrics.js';
 import queueBoardRoutes from './routes/queue-board.js';
 import queueRoutes from './routes/queues.js';
 import reclusterRoutes from './routes/recluster.js';
 import searchRoutes from './routes/search.js';
 import uploadRoutes from './routes/uploads.js';
 import videoRoutes from './routes/videos.js';
-import { ErrorResponse } from './schemas/common.js';
-import { EntitySummary, Observation } from './schemas/entity.js';
-import { SubmitResponse, VideoStatus } from './schemas/video.js';
+import { EntitySummary, ErrorResponse, Observation, SubmitResponse, VideoStatus } from '@orion/shared/api';
 import type { ApiDeps, App } from './types.js';
 
 /**
@@ -56,6 +55,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerErrorHandler(app);
 
   await app.register(healthRoutes);
+  await app.register(requestTiming);
   await app.register(metricsRoutes);
   await app.register(async (v1: App) => {
     v1.addHook('onRequest', authenticate(deps.tenants));

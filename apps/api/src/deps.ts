@@ -12,6 +12,7 @@ import { IdempotencyStore } from './services/idempotency.js';
 import { PipelineQueues } from './services/pipeline-queues.js';
 import { TenantDirectory } from './services/tenant-directory.js';
 import { VideoIntake } from './services/video-intake.js';
+import { VideoSubmission } from './services/video-submission.js';
 import type { ApiDeps } from './types.js';
 
 /** Builds the API's collaborators from the configuration; `close` releases every connection. */
@@ -39,6 +40,7 @@ export async function createApiDeps(
     tenants,
     idempotency,
     intake,
+    submission: new VideoSubmission({ intake, idempotency }),
     metrics,
     async close() {
       await queues.close();

@@ -12,6 +12,7 @@ import type { IdempotencyStore } from './services/idempotency.js';
 import type { PipelineQueues } from './services/pipeline-queues.js';
 import type { TenantDirectory } from './services/tenant-directory.js';
 import type { VideoIntake } from './services/video-intake.js';
+import type { VideoSubmission } from './services/video-submission.js';
 
 /** Everything the routes use, built once at start (see deps.ts) and decorated onto the app. */
 export interface ApiDeps {
@@ -24,6 +25,7 @@ export interface ApiDeps {
   tenants: TenantDirectory;
   idempotency: IdempotencyStore;
   intake: VideoIntake;
+  submission: VideoSubmission;
   metrics: OrionMetrics;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIDEO_STATES } from '@orion/shared';
-import { VideoState } from '../src/schemas/video.js';
+import { VideoState } from '@orion/shared/api';
 import { KEYS, fileForm, makeMedia, startApi, type ApiHarness, type TestResponse } from './harness.js';
 import { OpenApiValidator, type OpenApiDoc } from './openapi-validator.js';
 import { startStandInWorkers } from './stand-in-workers.js';

@@ -1,29 +1,85 @@
 import { Worker, type Job } from 'bullmq';
 import { inject } from 'vitest';
-import { QueueName, createRedisConnection } from '@orion/shared';
+import {
+  QueueName,
+  createRedisConnection,
+  parseJobData,
+  videoKeys,
+  type JobResultByQueue,
+} from '@orion/shared';
+
+const noTime = { totalMs: 0, preprocessMs: 0, inferenceMs: 0, storeMs: 0 };
+
+/** Results of the contract's shape (results.ts) with made-up counts: 40 frames, 7 detections, 3 entities. */
+const results = {
+  detect(job: Job): JobResultByQueue['detect'] {
+    const { videoId, shard } = parseJobData(QueueName.detect, job.data);
+    const keys = videoKeys(videoId).shard(shard.index);
+    return {
+      videoId,
+      shardIndex: shard.index,
+      frames: 40,
+      expectedFrames: 40,
+      detections: 7,
+      model: 'stand-in',
+      inferenceRuns: 0,
+      executionProvider: 'cpu',
+      timings: { ...noTime, decodeWaitMs: 0, postprocessMs: 0, cropsMs: 0 },
+      keys: { detections: keys.detections, crops: keys.crops, cropsIndex: keys.cropsIndex },
+    };
+  },
+  embed(job: Job): JobResultByQueue['embed'] {
+    const { videoId, shard } = parseJobData(QueueName.embed, job.data);
+    const keys = videoKeys(videoId).shard(shard.index);
+    return {
+      videoId,
+      shardIndex: shard.index,
+      count: 7,
+      dim: 4,
+      backend: 'vision',
+      model: 'stand-in',
+      executionProvider: 'cpu',
+      multimodal: false,
+      verification: null,
+      timings: { ...noTime, readMs: 0, textMs: 0 },
+      cropsPerSecond: 0,
+      keys: { embeddings: keys.embeddings, embeddingsIndex: keys.embeddingsIndex },
+    };
+  },
+  cluster(job: Job): JobResultByQueue['cluster'] {
+    const { runId } = parseJobData(QueueName.cluster, job.data);
+    return {
+      runId,
+      observations: 21,
+      tracklets: 3,
+      entities: 3,
+      unassigned: 0,
+      flaggedObservations: 0,
+      likelyFalsePositives: 0,
+      timings: {},
+      executionProvider: 'cpu',
+    };
+  },
+};
 
 /**
  * Processors standing in for the detect, embed and cluster workers in tests of the API's side of the
- * flow (fan-in, failure policy, finalize, callbacks, CLI): they return the shape of summary the real
- * workers return, or fail when `fail(job)` says so. The real workers have their own tests.
+ * flow (fan-in, failure policy, finalize, callbacks, CLI): they return results of the contract's shape,
+ * or fail when `fail(job)` says so. The real workers have their own tests.
  */
 export function startStandInWorkers(
   prefix: string,
   fail: (job: Job) => Promise<boolean> = async () => false,
 ) {
-  const make = (queue: QueueName, result: object) =>
+  const make = (queue: keyof typeof results) =>
     new Worker(
       queue,
       async (job) => {
         if (await fail(job)) throw new Error('corrupt shard: invalid NAL unit size');
-        return result;
+        return results[queue](job);
       },
       { connection: createRedisConnection(inject('redisUrl')), prefix },
     );
-  const workers = [
-    make(QueueName.detect, { frames: 40, detections: 7, executionProvider: 'cpu' }),
-    make(QueueName.embed, { crops: 7, executionProvider: 'cpu' }),
-    make(QueueName.cluster, { entities: 3 }),
-  ];
+  const workers = [make(QueueName.detect), make(QueueName.embed), make(QueueName.cluster)];
   return { close: () => Promise.all(workers.map((w) => w.close())) };
 }

@@ -5,7 +5,7 @@ import type { GatheredObservation } from './gather.js';
 import { groupUnits } from './group.js';
 
 /** What association needs of a clustering run. */
-export type AssociationRun = Pick<ClusterJobData, 'association' | 'noise' | 'params'> & {
+export type AssociationRun = Pick<ClusterJobData, 'association' | 'noise' | 'clustering'> & {
   tracker?: TrackerOptionsInput;
 };
 
@@ -44,7 +44,7 @@ async function associateByTracklets(
   const tracking = trackletsOf(observations, tracker);
   const grouping = await groupUnits(
     tracking.tracklets.map((t) => ({ embedding: t.embedding })),
-    { ...job.params, ...TRACKLET_CLUSTERING },
+    { ...job.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
   );
   const trackletMembers = new Map<number, Member[]>();
@@ -81,7 +81,7 @@ async function associateByObservations(
 ): Promise<Grouped> {
   const grouping = await groupUnits(
     observations.map((o) => ({ embedding: o.embedding })),
-    job.params,
+    job.clustering,
   );
   const byGroup = new Map<number, Member[]>();
   const groups: Member[][] = [];

@@ -1,4 +1,4 @@
-import type { ClusterJobData, Entity, Observation } from '@orion/shared';
+import type { Entity, Observation } from '@orion/shared';
 import type { GatheredObservation } from './gather.js';
 
 /** A group of observations that the run decided are one physical object. */
@@ -103,5 +103,3 @@ export function observationRecord(
     flag,
   };
 }
-
-export type RunParamsOf = Pick<ClusterJobData, 'embedding' | 'association' | 'noise' | 'params'>;

@@ -6,6 +6,7 @@ import {
   encodeCentroids,
   videoKeys,
   type ClusterJobData,
+  type ClusterSummary,
   type EntitiesFile,
   type Logger,
   type ObjectStore,
@@ -16,17 +17,6 @@ import { associate } from './associate.js';
 import { buildEntities, observationRecord } from './build-entities.js';
 import { flagObservations } from './flags.js';
 import { gatherVideo } from './gather.js';
-
-export interface ClusterSummary {
-  runId: string;
-  observations: number;
-  tracklets: number;
-  entities: number;
-  unassigned: number;
-  flaggedObservations: number;
-  likelyFalsePositives: number;
-  timings: Record<string, number>;
-}
 
 /**
  * The cluster stage for one run of a video: gather every shard, associate (tracklets, then HDBSCAN on
@@ -102,7 +92,7 @@ export async function clusterVideo(
     params: {
       embedding: job.embedding,
       association: job.association,
-      clustering: job.params,
+      clustering: job.clustering,
       noise: job.noise,
     },
     embeddingModel: model,

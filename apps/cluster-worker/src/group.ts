@@ -1,5 +1,5 @@
 import { hdbscanOnThisThread } from '@orion/hdbscan';
-import type { ClusteringParams } from '@orion/shared';
+import type { ClusteringSettings } from '@orion/shared';
 
 /** A thing to cluster: an observation, or a tracklet standing for its observations. */
 export interface Unit {
@@ -20,7 +20,7 @@ export interface Grouping {
  */
 export async function groupUnits(
   units: Unit[],
-  params: ClusteringParams,
+  params: ClusteringSettings,
   cannotLink: [number, number][] = [],
 ): Promise<Grouping> {
   const labels = new Int32Array(units.length).fill(-1);

@@ -1,5 +1,10 @@
-import { QueueName, createServiceContext, runWorker, startWorkerOps } from '@orion/shared';
-import type { ClusterSummary } from './cluster-video.js';
+import {
+  QueueName,
+  createServiceContext,
+  runWorker,
+  startWorkerOps,
+  type ClusterJobResult,
+} from '@orion/shared';
 
 // Entry point of the cluster-worker process: one video at a time per job thread, clean shutdown.
 const ctx = await createServiceContext('cluster-worker');
@@ -9,7 +14,7 @@ const running = await runWorker(ctx, {
   processor: new URL(`./processor.${ext}`, import.meta.url),
   concurrency: 1,
 });
-const ops = await startWorkerOps(ctx, running, (metrics, result: ClusterSummary) =>
+const ops = await startWorkerOps(ctx, running, (metrics, result: ClusterJobResult) =>
   metrics.itemsProcessed.inc({ queue: QueueName.cluster, kind: 'observations' }, result.observations),
 );
 ctx.logger.info({ queue: QueueName.cluster, opsPort: ops.port }, 'cluster-worker ready');

@@ -1,12 +1,12 @@
-import { QueueName, defineJobProcessor } from '@orion/shared';
-import { clusterVideo, type ClusterSummary } from './cluster-video.js';
+import { QueueName, defineJobProcessor, type ClusterJobResult } from '@orion/shared';
+import { clusterVideo } from './cluster-video.js';
 
 /** The cluster job, run in a job thread so a long HDBSCAN never starves the lock renewal. */
 export default defineJobProcessor({
   queue: QueueName.cluster,
   name: 'cluster-worker',
   init: async () => undefined,
-  async process(job, _state, { store, config }): Promise<ClusterSummary & { executionProvider: string }> {
+  async process(job, _state, { store, config }): Promise<ClusterJobResult> {
     const summary = await clusterVideo(job.data, {
       store,
       tracker: config.association.tracker,

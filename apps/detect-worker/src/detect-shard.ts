@@ -6,7 +6,7 @@ import type {
   Logger,
   ObjectStore,
   ShardSpan,
-  StageProgress,
+  JobProgress,
 } from '@orion/shared';
 import { DecodeError, decodeShardFrames, shardFrameRange, type DecodedFrame } from './decode/decode-shard.js';
 import type { Detector } from './detect/detector.js';
@@ -26,7 +26,7 @@ export interface DetectShardDeps {
   store: ObjectStore;
   cropMargin: number;
   logger?: Logger;
-  onProgress?: (progress: StageProgress) => void;
+  onProgress?: (progress: JobProgress) => void;
   /** Least time between two progress reports (the last one is always sent). */
   progressIntervalMs?: number;
 }
@@ -184,7 +184,7 @@ export async function detectShard(input: DetectShardInput, deps: DetectShardDeps
     detections: detections.length,
     model: detector.name,
     inferenceRuns,
-    provider: detector.provider,
+    executionProvider: detector.provider,
     timings,
     keys,
   };

@@ -18,7 +18,7 @@ export function startDetectOps(ctx: ServiceContext, running: RunningServiceWorke
     metrics.itemsProcessed.inc({ queue: QueueName.detect, kind: 'detections' }, result.detections);
     if (result.inferenceRuns > 0) {
       const perRun = result.timings.inferenceMs / result.inferenceRuns / 1000;
-      const labels = { model: result.model, provider: result.provider };
+      const labels = { model: result.model, provider: result.executionProvider };
       for (let i = 0; i < result.inferenceRuns; i++) metrics.inferenceSeconds.observe(labels, perRun);
     }
   });

@@ -29,7 +29,7 @@ export default defineJobProcessor({
       {
         frames: result.frames,
         detections: result.detections,
-        provider: result.provider,
+        provider: result.executionProvider,
         ms: result.timings.totalMs,
       },
       'shard detected',

@@ -15,7 +15,7 @@ import {
   type DetectJobData,
   type DetectJobResult,
   type RunningWorker,
-  type StageProgress,
+  type JobProgress,
 } from '@orion/shared';
 import { fixturePath } from '@orion/testkit';
 import { storeFor, testEnv } from './support.js';
@@ -37,7 +37,7 @@ const tud: DetectJobData = {
   shard: { index: 0, count: 1, startSeconds: 0, endSeconds: 2.84 },
   targetFps: 25,
 };
-const progress: StageProgress[] = [];
+const progress: JobProgress[] = [];
 const stalled: string[] = [];
 let running: RunningWorker;
 
@@ -59,7 +59,7 @@ beforeAll(async () => {
     // starved. packages/shared/test/run-worker.test.ts shows the same with a fixed 3.5 s of blocking.
     workerOptions: { lockDuration: 1_500, stalledInterval: 1_500 },
   });
-  running.worker.on('progress', (_job, p) => progress.push(p as StageProgress));
+  running.worker.on('progress', (_job, p) => progress.push(p as JobProgress));
   running.worker.on('stalled', (jobId) => stalled.push(jobId));
 });
 
@@ -94,7 +94,7 @@ describe('detect worker on a real queue and store', () => {
       expectedFrames: 71,
       model: 'yolox_nano',
     });
-    expect(['cpu', 'cuda']).toContain(result.provider);
+    expect(['cpu', 'cuda']).toContain(result.executionProvider);
     expect(result.timings.inferenceMs).toBeGreaterThan(0);
     expect(job.attemptsMade).toBe(1);
     expect(stalled).toEqual([]);

@@ -10,7 +10,7 @@ import {
   type EmbeddingObservation,
   type Logger,
   type ObjectStore,
-  type StageProgress,
+  type JobProgress,
   type StoredVerification,
 } from '@orion/shared';
 
@@ -25,7 +25,7 @@ export interface EmbedShardDeps {
   multimodal: boolean;
   verifyThreshold: number;
   logger?: Logger;
-  onProgress?: (progress: StageProgress) => void;
+  onProgress?: (progress: JobProgress) => void;
   /** Least time between two progress reports (the last one is always sent). */
   progressIntervalMs?: number;
 }

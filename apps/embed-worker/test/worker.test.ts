@@ -14,7 +14,7 @@ import {
   type EmbedJobData,
   type EmbedJobResult,
   type RunningWorker,
-  type StageProgress,
+  type JobProgress,
 } from '@orion/shared';
 import { modelPath } from '@orion/testkit';
 import { storeShardOutput } from '../../detect-worker/src/output/shard-output.js';
@@ -51,9 +51,9 @@ async function startEmbedWorker(workerEnv: Record<string, string>) {
     workerOptions: { lockDuration: 300, stalledInterval: 300 },
   });
   workers.push(running);
-  const progress: StageProgress[] = [];
+  const progress: JobProgress[] = [];
   const stalled: string[] = [];
-  running.worker.on('progress', (_job, p) => progress.push(p as StageProgress));
+  running.worker.on('progress', (_job, p) => progress.push(p as JobProgress));
   running.worker.on('stalled', (jobId) => stalled.push(jobId));
   const run = async (data: EmbedJobData, opts: Parameters<typeof queue.add>[2] = {}) => {
     const added = await queue.add('embed', data, opts);

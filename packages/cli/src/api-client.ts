@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import type { SubmitOptions, SubmitResponse } from '@orion/shared/api';
 
 /** The API answered with an error status. */
 export class ApiError extends Error {
@@ -23,13 +24,6 @@ export class ApiUnreachableError extends Error {
     );
     this.name = 'ApiUnreachableError';
   }
-}
-
-export interface SubmitOptions {
-  tags?: string[];
-  targetFps?: number;
-  shardSeconds?: number;
-  callbackUrl?: string;
 }
 
 /** Thin HTTP client of the Orion REST API (ORION_API_URL, ORION_API_KEY). */
@@ -108,37 +102,3 @@ export class ApiClient {
     return (await res.json()) as SubmitResponse;
   }
 }
-
-export interface SubmitResponse {
-  videos: {
-    filename?: string;
-    id?: string;
-    state?: string;
-    shards?: number;
-    error?: { code: string; message: string };
-  }[];
-  accepted: number;
-  rejected: number;
-}
-
-export interface StageProgress {
-  state: 'pending' | 'running' | 'done' | 'failed';
-  completed: number;
-  total: number;
-  busyMs: number;
-  wallMs: number | null;
-  executionProviders: string[];
-}
-
-export interface VideoStatus {
-  id: string;
-  state: 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
-  stage: string;
-  percent: number;
-  filename?: string;
-  progress: { detect: StageProgress; embed: StageProgress; cluster: StageProgress };
-  counts: { frames: number; detections: number; entities: number | null };
-  error?: { stage: string; shardIndex?: number; message: string };
-}
-
-export const TERMINAL = new Set(['completed', 'failed', 'canceled']);

@@ -1,4 +1,4 @@
-import type { RawImage } from '@orion/shared';
+import type { ExecutionProvider, RawImage } from '@orion/shared';
 import { toRawImage } from './image-input.js';
 import { COCO_LABELS, naturalName } from './labels/coco.js';
 import { TextCache } from './text-cache.js';
@@ -48,7 +48,7 @@ export interface BaseSettings {
   name: string;
   sha256: string;
   embeddingDim: number;
-  executionProvider: string;
+  executionProvider: ExecutionProvider;
   batchSize: number;
   multimodalTextWeight: number;
   promptTemplate: string;
@@ -70,7 +70,7 @@ export abstract class EmbeddingModelBase implements EmbeddingModel {
   readonly name: string;
   readonly sha256: string;
   readonly embeddingDim: number;
-  readonly executionProvider: string;
+  readonly executionProvider: ExecutionProvider;
   readonly batchSize: number;
   readonly multimodalTextWeight: number;
   readonly defaultCandidates: readonly string[] = COCO_LABELS;

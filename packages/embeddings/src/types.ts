@@ -1,9 +1,9 @@
-import type { RawImage } from '@orion/shared';
+import type { EmbeddingBackend, ExecutionProvider, RawImage } from '@orion/shared';
 
 /** A decoded RGB image, or the bytes of an encoded one (JPEG, PNG, WebP …). */
 export type ImageInput = RawImage | Buffer | Uint8Array;
 
-export type EmbeddingBackend = 'vision' | 'clip';
+export type { EmbeddingBackend };
 
 /** How sure a verdict is: see `confidenceOf` in verification.ts for the rule. */
 export type Confidence = 'high' | 'medium' | 'low';
@@ -106,7 +106,7 @@ export interface EmbeddingModel {
   /** Read from the model's output shape, never assumed. */
   readonly embeddingDim: number;
   /** The execution provider that really runs the image encoder (`cpu`, `cuda`). */
-  readonly executionProvider: string;
+  readonly executionProvider: ExecutionProvider;
   readonly canEmbedText: boolean;
   readonly batchSize: number;
   /** Weight of the text in `encodeMultimodal` when none is given (0: image only, 1: text only). */

@@ -1,3 +1,4 @@
+export * from './vocabulary.js';
 export * from './config/env-schema.js';
 export * from './config/load-config.js';
 export * from './config/paths.js';

@@ -1,15 +1,14 @@
-import { Type } from 'typebox';
 import type { Entity } from '@orion/shared';
 import { notFound } from '../errors.js';
-import { authErrors, errorRef } from '../schemas/common.js';
-import { EntityDetail, EntityList, ObservationList, PageQuery } from '../schemas/entity.js';
+import { authErrors, errorRef, security } from '../schemas/common.js';
+import { EntityDetail, EntityList, ObservationList } from '@orion/shared/api';
+import { EntityParams, EntityQuery, HtmlPage, JpegImage, ObservationQuery } from '../schemas/entity.js';
 import { VideoIdParams } from '../schemas/video.js';
 import { renderReport } from '../services/report-html.js';
 import { ownVideo } from '../services/own-video.js';
 import { ResultsReader } from '../services/results-reader.js';
 import type { App } from '../types.js';
 
-const security = [{ bearerAuth: [] }];
 const errors = { 400: errorRef, 404: errorRef, 409: errorRef, ...authErrors };
 
 function page<T>(items: T[], limit: number, cursor: string | undefined) {
@@ -36,14 +35,7 @@ export default async function entityRoutes(app: App) {
         summary: 'Entities of the video (current run), filtered by label and flag, paged',
         security,
         params: VideoIdParams,
-        querystring: Type.Object(
-          {
-            label: Type.Optional(Type.String({ maxLength: 64 })),
-            flagged: Type.Optional(Type.Boolean()),
-            ...PageQuery,
-          },
-          { additionalProperties: false },
-        ),
+        querystring: EntityQuery,
         response: { 200: EntityList, ...errors },
       },
     },
@@ -65,11 +57,6 @@ export default async function entityRoutes(app: App) {
       };
     },
   );
-
-  const EntityParams = Type.Object({
-    id: VideoIdParams.properties.id,
-    entityId: Type.String({ maxLength: 64 }),
-  });
 
   app.get(
     '/v1/videos/:id/entities/:entityId',
@@ -103,10 +90,7 @@ export default async function entityRoutes(app: App) {
         summary: "The entity's representative crop (image/jpeg)",
         security,
         params: EntityParams,
-        response: {
-          200: Type.String({ description: 'JPEG image', contentMediaType: 'image/jpeg' }),
-          ...errors,
-        },
+        response: { 200: JpegImage, ...errors },
       },
     },
     async (req, reply) => {
@@ -131,15 +115,7 @@ export default async function entityRoutes(app: App) {
         summary: 'Observations of the video (current run); `flagged=true` lists likely misclassifications',
         security,
         params: VideoIdParams,
-        querystring: Type.Object(
-          {
-            flagged: Type.Optional(Type.Boolean()),
-            entity: Type.Optional(Type.String({ maxLength: 64 })),
-            label: Type.Optional(Type.String({ maxLength: 64 })),
-            ...PageQuery,
-          },
-          { additionalProperties: false },
-        ),
+        querystring: ObservationQuery,
         response: { 200: ObservationList, ...errors },
       },
     },
@@ -172,10 +148,7 @@ export default async function entityRoutes(app: App) {
           'HTML report: entity gallery, timeline, flagged misclassifications, run parameters (self-contained)',
         security,
         params: VideoIdParams,
-        response: {
-          200: Type.String({ description: 'HTML page', contentMediaType: 'text/html' }),
-          ...errors,
-        },
+        response: { 200: HtmlPage, ...errors },
       },
     },
     async (req, reply) => {

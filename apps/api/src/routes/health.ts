@@ -1,14 +1,5 @@
-import { Type } from 'typebox';
+import { Health, Ready } from '../schemas/health.js';
 import type { App } from '../types.js';
-
-const Health = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
-const Ready = Type.Object(
-  {
-    status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
-    checks: Type.Object({ redis: Type.Boolean(), storage: Type.Boolean() }, { additionalProperties: false }),
-  },
-  { additionalProperties: false },
-);
 
 async function succeeds(work: () => Promise<unknown>, timeoutMs = 2000): Promise<boolean> {
   try {

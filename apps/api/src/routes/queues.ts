@@ -1,36 +1,16 @@
-import { Type } from 'typebox';
 import { badRequest, notFound } from '../errors.js';
 import { requireAdmin } from '../plugins/app/auth.js';
-import { authErrors, errorRef } from '../schemas/common.js';
+import { authErrors, security, errorRef } from '../schemas/common.js';
+import {
+  FailedJobList,
+  FailedJobsQuery,
+  JobParams,
+  JobRetried,
+  QueueList,
+  QueueParams,
+} from '../schemas/queues.js';
 import type { App } from '../types.js';
 
-const Counts = Type.Object(
-  {
-    waiting: Type.Integer(),
-    active: Type.Integer(),
-    completed: Type.Integer(),
-    failed: Type.Integer(),
-    delayed: Type.Integer(),
-    prioritized: Type.Integer(),
-    'waiting-children': Type.Integer(),
-  },
-  { additionalProperties: false },
-);
-
-const FailedJob = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    videoId: Type.Optional(Type.String()),
-    shardIndex: Type.Optional(Type.Integer()),
-    reason: Type.String(),
-    attempts: Type.Integer(),
-    failedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  },
-  { additionalProperties: false },
-);
-
-const QueueParams = Type.Object({ name: Type.String({ maxLength: 64 }) });
 const errors = { 400: errorRef, 403: errorRef, 404: errorRef, ...authErrors };
 
 /** Operations on the pipeline queues; admin keys only. */
@@ -49,15 +29,8 @@ export default async function queueRoutes(app: App) {
       schema: {
         tags: ['operations'],
         summary: 'Job counts per queue and state',
-        security: [{ bearerAuth: [] }],
-        response: {
-          200: Type.Object({
-            queues: Type.Array(
-              Type.Object({ name: Type.String(), counts: Counts }, { additionalProperties: false }),
-            ),
-          }),
-          ...errors,
-        },
+        security,
+        response: { 200: QueueList, ...errors },
       },
     },
     async () => ({
@@ -95,13 +68,10 @@ export default async function queueRoutes(app: App) {
       schema: {
         tags: ['operations'],
         summary: 'Failed jobs of a queue, newest first',
-        security: [{ bearerAuth: [] }],
+        security,
         params: QueueParams,
-        querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ jobs: Type.Array(FailedJob) }), ...errors },
+        querystring: FailedJobsQuery,
+        response: { 200: FailedJobList, ...errors },
       },
     },
     async (req) => {
@@ -129,16 +99,9 @@ export default async function queueRoutes(app: App) {
       schema: {
         tags: ['operations'],
         summary: 'Retry a failed job',
-        security: [{ bearerAuth: [] }],
-        params: Type.Object({ name: Type.String({ maxLength: 64 }), jobId: Type.String({ maxLength: 256 }) }),
-        response: {
-          202: Type.Object(
-            { id: Type.String(), retried: Type.Literal(true) },
-            { additionalProperties: false },
-          ),
-          409: errorRef,
-          ...errors,
-        },
+        security,
+        params: JobParams,
+        response: { 202: JobRetried, 409: errorRef, ...errors },
       },
     },
     async (req, reply) => {

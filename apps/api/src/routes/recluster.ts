@@ -1,23 +1,10 @@
-import { Type } from 'typebox';
 import { buildReclusterFlow } from '@orion/shared';
 import { HttpError } from '../errors.js';
 import { ownVideo } from '../services/own-video.js';
-import { authErrors, errorRef } from '../schemas/common.js';
+import { authErrors, errorRef, security } from '../schemas/common.js';
 import { VideoIdParams } from '../schemas/video.js';
+import { ReclusterAccepted, ReclusterBody } from '@orion/shared/api';
 import type { App } from '../types.js';
-
-const ReclusterBody = Type.Object(
-  {
-    minClusterSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 10000 })),
-    minSamples: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
-    clusterSelectionEpsilon: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
-    clusterSelectionMethod: Type.Optional(Type.Union([Type.Literal('eom'), Type.Literal('leaf')])),
-    embedding: Type.Optional(Type.Union([Type.Literal('vision'), Type.Literal('multimodal')])),
-    association: Type.Optional(Type.Union([Type.Literal('tracklets'), Type.Literal('observations')])),
-    noise: Type.Optional(Type.Union([Type.Literal('singletons'), Type.Literal('unassigned')])),
-  },
-  { additionalProperties: false },
-);
 
 /** Re-clustering on the stored detections and embeddings: only a cluster job runs. */
 export default async function reclusterRoutes(app: App) {
@@ -29,19 +16,11 @@ export default async function reclusterRoutes(app: App) {
         tags: ['entities'],
         summary:
           'Cluster a completed video again with other parameters; the earlier results stay current until the new run is done',
-        security: [{ bearerAuth: [] }],
+        security,
         params: VideoIdParams,
         body: ReclusterBody,
         response: {
-          202: Type.Object(
-            {
-              id: Type.String(),
-              runId: Type.String(),
-              previousRunId: Type.String(),
-              statusUrl: Type.String(),
-            },
-            { additionalProperties: false },
-          ),
+          202: ReclusterAccepted,
           400: errorRef,
           404: errorRef,
           409: errorRef,

@@ -1,43 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Type } from 'typebox';
+import { UploadRequest, UploadTargets } from '@orion/shared/api';
 import { HttpError } from '../errors.js';
-import { authErrors, errorRef } from '../schemas/common.js';
+import { authErrors, errorRef, security } from '../schemas/common.js';
 import type { App } from '../types.js';
-
-const UploadRequest = Type.Object(
-  {
-    files: Type.Array(
-      Type.Object(
-        {
-          filename: Type.String({ minLength: 1, maxLength: 255 }),
-          contentType: Type.Optional(Type.String({ maxLength: 127 })),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 100 },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const UploadTargets = Type.Object(
-  {
-    uploads: Type.Array(
-      Type.Object(
-        {
-          filename: Type.String(),
-          key: Type.String({ description: 'Submit this key to POST /v1/videos once uploaded' }),
-          method: Type.Literal('PUT'),
-          url: Type.String(),
-          headers: Type.Record(Type.String(), Type.String()),
-          expiresAt: Type.String({ format: 'date-time' }),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 const EXPIRES_SECONDS = 3600;
 
@@ -56,7 +21,7 @@ export default async function uploadRoutes(app: App) {
       schema: {
         tags: ['uploads'],
         summary: 'Presigned PUT URLs for uploading large files straight to the bucket (S3 storage only)',
-        security: [{ bearerAuth: [] }],
+        security,
         body: UploadRequest,
         response: { 200: UploadTargets, 400: errorRef, 501: errorRef, ...authErrors },
       },

@@ -1,104 +1,35 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
+import { VideoIdParams } from './video.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Box = Type.Array(Type.Number(), {
-  minItems: 4,
-  maxItems: 4,
-  description: '[x1, y1, x2, y2] in source pixels',
-});
-
-export const Verification = Nullable(
-  Type.Object(
-    {
-      status: Type.Union([Type.Literal('verified'), Type.Literal('unverifiable')]),
-      isMatch: Type.Optional(Type.Boolean()),
-      probability: Type.Optional(Type.Number()),
-      similarity: Type.Optional(Nullable(Type.Number())),
-      confidence: Type.Optional(Type.String()),
-      reason: Type.Optional(Type.String()),
-      suggestedClass: Nullable(Type.String()),
-      suggestedProbability: Nullable(Type.Number()),
-    },
-    { additionalProperties: false },
-  ),
-);
-
-export const Observation = Type.Object(
-  {
-    id: Type.String({ description: '`{shard}:{detection}`' }),
-    shard: Type.Integer(),
-    detection: Type.Integer(),
-    frame: Type.Integer(),
-    t: Type.Number({ description: 'seconds from the start of the video' }),
-    box: Box,
-    label: Type.String(),
-    score: Type.Number(),
-    entity: Nullable(Type.String()),
-    tracklet: Nullable(Type.String()),
-    probability: Type.Number(),
-    verification: Verification,
-    flag: Nullable(
-      Type.Object(
-        {
-          reasons: Type.Array(Type.String()),
-          suggestedClass: Nullable(Type.String()),
-          evidence: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { $id: 'Observation', additionalProperties: false },
-);
-
-export const EntitySummary = Type.Object(
-  {
-    id: Type.String(),
-    label: Type.String(),
-    classDistribution: Type.Record(Type.String(), Type.Integer()),
-    observationCount: Type.Integer(),
-    trackletCount: Type.Integer(),
-    firstSeen: Type.Number(),
-    lastSeen: Type.Number(),
-    representative: Type.String(),
-    meanProbability: Type.Number(),
-    flaggedObservations: Type.Integer(),
-    likelyFalsePositive: Type.Boolean(),
-    thumbnailUrl: Type.String(),
-  },
-  { $id: 'EntitySummary', additionalProperties: false },
-);
-
-export const EntityList = Type.Object(
-  {
-    runId: Type.String(),
-    total: Type.Integer({ description: 'entities matching the filters' }),
-    entities: Type.Array(Type.Ref('EntitySummary')),
-    nextCursor: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
-
-export const EntityDetail = Type.Object(
-  {
-    runId: Type.String(),
-    entity: Type.Ref('EntitySummary'),
-    observations: Type.Array(Type.Ref('Observation')),
-  },
-  { additionalProperties: false },
-);
-
-export const ObservationList = Type.Object(
-  {
-    runId: Type.String(),
-    total: Type.Integer(),
-    observations: Type.Array(Type.Ref('Observation')),
-    nextCursor: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
-
-export const PageQuery = {
+const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ pattern: '^\\d{1,9}$', description: 'offset from the previous page' })),
 };
+
+export const EntityParams = Type.Object({
+  id: VideoIdParams.properties.id,
+  entityId: Type.String({ maxLength: 64 }),
+});
+
+export const EntityQuery = Type.Object(
+  {
+    label: Type.Optional(Type.String({ maxLength: 64 })),
+    flagged: Type.Optional(Type.Boolean()),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const ObservationQuery = Type.Object(
+  {
+    flagged: Type.Optional(Type.Boolean()),
+    entity: Type.Optional(Type.String({ maxLength: 64 })),
+    label: Type.Optional(Type.String({ maxLength: 64 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const JpegImage = Type.String({ description: 'JPEG image', contentMediaType: 'image/jpeg' });
+
+export const HtmlPage = Type.String({ description: 'HTML page', contentMediaType: 'text/html' });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../errors.js';
-import type { SubmitOptions } from '../schemas/video.js';
+import type { SubmitOptions } from '@orion/shared/api';
 import type { VideoIntake } from './video-intake.js';
 
 export interface StagedUpload {

@@ -12,18 +12,8 @@ import {
   type VideoRecord,
   type VideoRepository,
 } from '@orion/shared';
-import type { SubmitOptions } from '../schemas/video.js';
+import type { SubmitOptions, SubmittedItem } from '@orion/shared/api';
 import type { PipelineQueues } from './pipeline-queues.js';
-
-export interface IntakeItem {
-  filename?: string;
-  key?: string;
-  id?: string;
-  state?: 'queued';
-  statusUrl?: string;
-  shards?: number;
-  error?: { code: string; message: string };
-}
 
 export interface AdmitInput {
   videoId: string;
@@ -67,7 +57,7 @@ export class VideoIntake {
     await Promise.all(videoIds.map((id) => this.deps.store.deletePrefix(videoKeys(id).root)));
   }
 
-  async admit(input: AdmitInput): Promise<IntakeItem> {
+  async admit(input: AdmitInput): Promise<SubmittedItem> {
     const { store, videos, queues, config, logger } = this.deps;
     const base = { filename: input.filename, ...(input.ownsSource ? {} : { key: input.sourceKey }) };
     let probe;

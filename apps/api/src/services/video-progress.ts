@@ -2,6 +2,10 @@ import type { Job } from 'bullmq';
 import {
   QueueName,
   jobIds,
+  jobResult,
+  parseJobData,
+  type ExecutionProvider,
+  type JobPhase,
   type PipelineStage,
   type StageSummary,
   type VideoFailure,
@@ -9,16 +13,15 @@ import {
 } from '@orion/shared';
 import type { PipelineQueues } from './pipeline-queues.js';
 
-export type JobPhase = 'pending' | 'running' | 'done' | 'failed';
-
-export interface StageProgress extends StageSummary {
+/** One stage of a run: its jobs' summary and where they stand. */
+export interface LiveStage extends StageSummary {
   state: JobPhase;
   total: number;
 }
 
 /** What the queues say about one run of a video, read from its jobs (whose ids are deterministic). */
 export interface LiveProgress {
-  stages: Record<PipelineStage, StageProgress>;
+  stages: Record<PipelineStage, LiveStage>;
   frames: number;
   detections: number;
   entities: number | null;
@@ -32,19 +35,11 @@ function phaseOf(job: Job | undefined): JobPhase {
   return job.processedOn ? 'running' : 'pending';
 }
 
-function numberField(value: unknown, field: string): number {
-  const v = (value as Record<string, unknown> | null | undefined)?.[field];
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-/** The provider a job reported it really ran on (`executionProvider`, by the workers' result contract). */
-function providerOf(value: unknown): string | undefined {
-  const v = value as { executionProvider?: unknown; provider?: unknown } | null | undefined;
-  const p = v?.executionProvider ?? v?.provider;
-  return typeof p === 'string' ? p : undefined;
-}
-
-function summarise(jobs: (Job | undefined)[], total: number): StageProgress {
+function summarise(
+  queue: typeof QueueName.detect | typeof QueueName.embed | typeof QueueName.cluster,
+  jobs: (Job | undefined)[],
+  total: number,
+): LiveStage {
   const finished = jobs.filter((j): j is Job => phaseOf(j) === 'done');
   const started = jobs.filter((j): j is Job => !!j?.processedOn);
   const phases = jobs.map(phaseOf);
@@ -55,7 +50,7 @@ function summarise(jobs: (Job | undefined)[], total: number): StageProgress {
       : started.length > 0
         ? 'running'
         : 'pending';
-  const providers = new Set(finished.map((j) => providerOf(j.returnvalue)).filter((p): p is string => !!p));
+  const providers = new Set<ExecutionProvider>(finished.map((j) => jobResult(queue, j).executionProvider));
   return {
     state,
     total,
@@ -94,8 +89,7 @@ export async function readLiveProgress(queues: PipelineQueues, record: VideoReco
     if (failed) {
       failure = {
         stage,
-        shardIndex:
-          stage === 'cluster' ? undefined : (failed.data as { shard: { index: number } }).shard.index,
+        shardIndex: stage === 'cluster' ? undefined : parseJobData(stage, failed.data).shard.index,
         jobId: failed.id,
         attempts: failed.attemptsMade,
         message: failed.failedReason,
@@ -104,12 +98,18 @@ export async function readLiveProgress(queues: PipelineQueues, record: VideoReco
     }
   }
 
-  const detectDone = detect.filter((j) => phaseOf(j) === 'done');
+  const detected = detect
+    .filter((j): j is Job => phaseOf(j) === 'done')
+    .map((j) => jobResult(QueueName.detect, j));
   return {
-    stages: { detect: summarise(detect, n), embed: summarise(embed, n), cluster: summarise([cluster], 1) },
-    frames: detectDone.reduce((s, j) => s + numberField(j!.returnvalue, 'frames'), 0),
-    detections: detectDone.reduce((s, j) => s + numberField(j!.returnvalue, 'detections'), 0),
-    entities: phaseOf(cluster) === 'done' ? numberField(cluster!.returnvalue, 'entities') : null,
+    stages: {
+      detect: summarise(QueueName.detect, detect, n),
+      embed: summarise(QueueName.embed, embed, n),
+      cluster: summarise(QueueName.cluster, [cluster], 1),
+    },
+    frames: detected.reduce((s, r) => s + r.frames, 0),
+    detections: detected.reduce((s, r) => s + r.detections, 0),
+    entities: phaseOf(cluster) === 'done' ? jobResult(QueueName.cluster, cluster!).entities : null,
     finalized: phaseOf(finalize) === 'done',
     failure,
   };

@@ -1,12 +1,12 @@
-import { TERMINAL_STATES, type PipelineStage, type VideoRecord, type VideoState } from '@orion/shared';
-import type { VideoStatus } from '../schemas/video.js';
+import { PIPELINE_STAGES, isTerminalState, type VideoRecord, type VideoState } from '@orion/shared';
+import type { VideoStatus } from '@orion/shared/api';
 import type { PipelineQueues } from './pipeline-queues.js';
-import { readLiveProgress, type LiveProgress, type StageProgress } from './video-progress.js';
+import { readLiveProgress, type LiveProgress, type LiveStage } from './video-progress.js';
 
 // Share of the overall percentage per stage (detection dominates the cost of a video).
 const WEIGHTS = { detect: 55, embed: 30, cluster: 15 } as const;
 
-const emptyStage = (total: number): StageProgress => ({
+const emptyStage = (total: number): LiveStage => ({
   state: 'pending',
   total,
   jobsCompleted: 0,
@@ -19,7 +19,7 @@ const emptyStage = (total: number): StageProgress => ({
 function recordedProgress(record: VideoRecord): LiveProgress {
   const n = record.plan.shardCount;
   const stages = {} as LiveProgress['stages'];
-  for (const stage of ['detect', 'embed', 'cluster'] as PipelineStage[]) {
+  for (const stage of PIPELINE_STAGES) {
     const total = stage === 'cluster' ? 1 : n;
     const s = record.summary?.stages[stage];
     const failed = record.error?.stage === stage;
@@ -38,7 +38,7 @@ function recordedProgress(record: VideoRecord): LiveProgress {
 }
 
 function stateOf(record: VideoRecord, live: LiveProgress): VideoState {
-  if (TERMINAL_STATES.includes(record.state)) return record.state;
+  if (isTerminalState(record.state)) return record.state;
   // A job failed after all its retries: the video has failed even before finalize records it.
   if (live.failure) return 'failed';
   const anyStarted = Object.values(live.stages).some((s) => s.state !== 'pending');
@@ -64,7 +64,7 @@ function stageOf(state: VideoState, live: LiveProgress): VideoStatus['stage'] {
   return 'cluster';
 }
 
-const stageView = (s: StageProgress) => ({
+const stageView = (s: LiveStage) => ({
   state: s.state,
   completed: s.jobsCompleted,
   total: s.total,
@@ -75,7 +75,7 @@ const stageView = (s: StageProgress) => ({
 
 /** Reads the queues only while the video is in flight; finished videos answer from their record. */
 export async function videoStatus(record: VideoRecord, queues: PipelineQueues): Promise<VideoStatus> {
-  const terminal = TERMINAL_STATES.includes(record.state);
+  const terminal = isTerminalState(record.state);
   const live = terminal ? recordedProgress(record) : await readLiveProgress(queues, record);
   const state = stateOf(record, live);
   const error = record.error ?? live.failure;
@@ -113,6 +113,6 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
 
 /** The state a list filter compares against: recorded when final, else from the queues. */
 export async function currentState(record: VideoRecord, queues: PipelineQueues): Promise<VideoState> {
-  if (TERMINAL_STATES.includes(record.state)) return record.state;
+  if (isTerminalState(record.state)) return record.state;
   return stateOf(record, await readLiveProgress(queues, record));
 }

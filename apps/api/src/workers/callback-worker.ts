@@ -3,6 +3,7 @@ import {
   QueueName,
   createRedisConnection,
   parseJobData,
+  type CallbackJobResult,
   type Logger,
   type VideoRepository,
 } from '@orion/shared';
@@ -21,7 +22,7 @@ export interface CallbackDeps {
 }
 
 /** POSTs the video's final status to its callback URL; any non-2xx answer is retried with backoff. */
-export async function deliverCallback(job: Job, deps: CallbackDeps): Promise<{ status: number }> {
+export async function deliverCallback(job: Job, deps: CallbackDeps): Promise<CallbackJobResult> {
   const data = parseJobData(QueueName.callbacks, job.data);
   const record = await deps.videos.get(data.videoId);
   if (!record) return { status: 0 }; // deleted meanwhile: nobody to tell about

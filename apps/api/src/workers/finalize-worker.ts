@@ -3,9 +3,11 @@ import {
   QueueName,
   createRedisConnection,
   jobIds,
+  jobResult,
   parseJobData,
   videoKeys,
   type FinalizeJobData,
+  type FinalizeJobResult,
   type Logger,
   type ObjectStore,
   type VideoRecord,
@@ -27,7 +29,7 @@ export interface FinalizeDeps {
  * completed or after any job of the run failed for good, so it is the one place that writes the
  * terminal state and, when asked, queues the signed callback.
  */
-export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<{ state: string }> {
+export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<FinalizeJobResult> {
   const data: FinalizeJobData = parseJobData(QueueName.finalize, job.data);
   const record = await deps.videos.get(data.videoId);
   if (!record) {
@@ -87,11 +89,10 @@ async function finalizeRecluster(
   data: FinalizeJobData,
   record: VideoRecord,
   deps: FinalizeDeps,
-): Promise<{ state: string }> {
+): Promise<FinalizeJobResult> {
   const cluster = await deps.queues.job(QueueName.cluster, jobIds.cluster(record.id, data.runId));
   const failures = await job.getIgnoredChildrenFailures();
   const ok = Object.keys(failures).length === 0 && !!cluster?.finishedOn && !cluster.failedReason;
-  const value = (cluster?.returnvalue ?? {}) as { entities?: number };
   await deps.videos.update(record.id, (r): VideoRecord => {
     const { pendingRunId: _pending, reclusterError: _old, ...rest } = r;
     if (!ok) {
@@ -103,22 +104,17 @@ async function finalizeRecluster(
         },
       };
     }
-    const params = cluster!.data as {
-      params: VideoRecord['clustering'];
-      embedding: VideoRecord['embedding'];
-      association: VideoRecord['association'];
-      noise: VideoRecord['noise'];
-    };
+    const run = parseJobData(QueueName.cluster, cluster!.data);
     return {
       ...rest,
       runId: data.runId,
-      clustering: params.params,
-      embedding: params.embedding,
-      association: params.association,
-      noise: params.noise,
+      clustering: run.clustering,
+      embedding: run.embedding,
+      association: run.association,
+      noise: run.noise,
       summary: rest.summary && {
         ...rest.summary,
-        entities: typeof value.entities === 'number' ? value.entities : null,
+        entities: jobResult(QueueName.cluster, cluster!).entities,
       },
     };
   });

@@ -11,29 +11,15 @@ import {
   type IdentityEvaluation,
   type VisitEvaluation,
 } from '@orion/tracking';
+import type {
+  Observation as Obs,
+  ObservationList,
+  ReclusterAccepted,
+  VideoStatus as Status,
+} from '@orion/shared/api';
+import { ASSOCIATION_MODES as MODES, type AssociationMode as Mode } from '@orion/shared/vocabulary';
 import type { ApiClient } from '../api-client.js';
 import { formatTable } from '../format.js';
-
-type Mode = 'tracklets' | 'observations';
-const MODES: Mode[] = ['tracklets', 'observations'];
-
-interface Status {
-  id: string;
-  state: string;
-  runId: string;
-  pendingRunId?: string;
-  association: Mode;
-  reclusterError?: { message: string };
-  video: { durationSeconds: number; fps: number };
-  plan: { targetFps: number };
-}
-
-interface Obs {
-  t: number;
-  box: [number, number, number, number];
-  label: string;
-  entity: string | null;
-}
 
 async function waitFor(client: ApiClient, id: string, done: (s: Status) => boolean): Promise<Status> {
   for (;;) {
@@ -48,7 +34,7 @@ async function observations(client: ApiClient, id: string): Promise<Obs[]> {
   const all: Obs[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.json<{ observations: Obs[]; nextCursor?: string }>(
+    const page = await client.json<ObservationList>(
       `/v1/videos/${encodeURIComponent(id)}/observations?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
     );
     all.push(...page.observations);
@@ -58,7 +44,7 @@ async function observations(client: ApiClient, id: string): Promise<Obs[]> {
 }
 
 async function recluster(client: ApiClient, id: string, association: Mode): Promise<Status> {
-  const { runId } = await client.postJson<{ runId: string }>(
+  const { runId } = await client.postJson<ReclusterAccepted>(
     `/v1/videos/${encodeURIComponent(id)}/recluster`,
     { association },
   );
@@ -141,7 +127,8 @@ function scoreMot(
       truth,
       observed[mode].map((o) => ({
         frame: sourceFrameAt(o.t, status.video.fps),
-        box: xyxyToXywh(o.box),
+        // The schema holds exactly four numbers (minItems = maxItems = 4).
+        box: xyxyToXywh(o.box as [number, number, number, number]),
         entity: o.entity,
       })),
       { frames },

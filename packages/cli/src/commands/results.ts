@@ -1,16 +1,6 @@
+import type { EntityList, ReclusterAccepted, SearchResults, VideoStatus } from '@orion/shared/api';
 import type { ApiClient } from '../api-client.js';
 import { formatTable } from '../format.js';
-
-interface EntitySummary {
-  id: string;
-  label: string;
-  observationCount: number;
-  trackletCount: number;
-  firstSeen: number;
-  lastSeen: number;
-  flaggedObservations: number;
-  likelyFalsePositive: boolean;
-}
 
 const t = (s: number) => `${s.toFixed(1)} s`;
 
@@ -23,9 +13,7 @@ export async function entities(
   const query = new URLSearchParams({ limit: '500' });
   if (opts.label) query.set('label', opts.label);
   if (opts.flagged) query.set('flagged', 'true');
-  const res = await client.json<{ runId: string; total: number; entities: EntitySummary[] }>(
-    `/v1/videos/${encodeURIComponent(id)}/entities?${query}`,
-  );
+  const res = await client.json<EntityList>(`/v1/videos/${encodeURIComponent(id)}/entities?${query}`);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
     return;
@@ -66,11 +54,11 @@ export async function search(
   } else {
     throw new Error('give a text to search for, or --similar-to <video id>:<entity id>');
   }
-  const res = await client.postJson<{
-    method: string;
-    labels?: string[];
-    results: { videoId: string; entityId: string; label: string; score: number; observationCount: number }[];
-  }>('/v1/search', { ...body, ...(opts.videos ? { videoIds: opts.videos } : {}), limit: opts.limit ?? 20 });
+  const res = await client.postJson<SearchResults>('/v1/search', {
+    ...body,
+    ...(opts.videos ? { videoIds: opts.videos } : {}),
+    limit: opts.limit ?? 20,
+  });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
     return;
@@ -92,7 +80,7 @@ export async function recluster(
   opts: { wait?: boolean; json?: boolean },
 ) {
   const body = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
-  const res = await client.postJson<{ runId: string; previousRunId: string }>(
+  const res = await client.postJson<ReclusterAccepted>(
     `/v1/videos/${encodeURIComponent(id)}/recluster`,
     body,
   );
@@ -103,12 +91,7 @@ export async function recluster(
     return;
   }
   for (;;) {
-    const s = await client.json<{
-      runId: string;
-      pendingRunId?: string;
-      reclusterError?: { message: string };
-      counts: { entities: number | null };
-    }>(`/v1/videos/${encodeURIComponent(id)}`);
+    const s = await client.json<VideoStatus>(`/v1/videos/${encodeURIComponent(id)}`);
     if (!s.pendingRunId) {
       if (s.runId !== res.runId)
         throw new Error(`recluster ${res.runId} failed: ${s.reclusterError?.message ?? 'unknown reason'}`);

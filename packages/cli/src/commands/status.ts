@@ -1,9 +1,11 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { TERMINAL, type ApiClient, type VideoStatus } from '../api-client.js';
+import type { VideoList, VideoStatus } from '@orion/shared/api';
+import { PIPELINE_STAGES, isTerminalState } from '@orion/shared/vocabulary';
+import type { ApiClient } from '../api-client.js';
 import { formatTable, seconds } from '../format.js';
 
 function summaryRows(s: VideoStatus): (string | number)[][] {
-  return (['detect', 'embed', 'cluster'] as const).map((stage) => {
+  return PIPELINE_STAGES.map((stage) => {
     const p = s.progress[stage];
     return [
       stage,
@@ -34,8 +36,8 @@ export async function status(
 ) {
   if (ids.length === 0) {
     const [queued, processing] = await Promise.all([
-      client.json<{ videos: VideoStatus[] }>('/v1/videos?state=queued&limit=100'),
-      client.json<{ videos: VideoStatus[] }>('/v1/videos?state=processing&limit=100'),
+      client.json<VideoList>('/v1/videos?state=queued&limit=100'),
+      client.json<VideoList>('/v1/videos?state=processing&limit=100'),
     ]);
     ids = [...processing.videos, ...queued.videos].map((v) => v.id);
     if (ids.length === 0) {
@@ -69,7 +71,7 @@ export async function status(
           bars.set(s.id, row);
         }
         row[0]!.update(s.percent, { detail: s.state });
-        (['detect', 'embed', 'cluster'] as const).forEach((stage, i) => {
+        PIPELINE_STAGES.forEach((stage, i) => {
           const p = s.progress[stage];
           row![i + 1]!.update(p.total ? Math.round((100 * p.completed) / p.total) : 0, {
             detail: `${p.completed}/${p.total} ${p.state}`,
@@ -78,7 +80,7 @@ export async function status(
       }
     };
     render();
-    while (!statuses.every((s) => TERMINAL.has(s.state))) {
+    while (!statuses.every((s) => isTerminalState(s.state))) {
       await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1000));
       statuses = await fetchAll();
       render();

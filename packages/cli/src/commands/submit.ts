@@ -1,7 +1,8 @@
 import { MultiBar, Presets } from 'cli-progress';
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ApiClient, SubmitOptions, SubmitResponse } from '../api-client.js';
+import type { SubmitOptions, SubmitResponse } from '@orion/shared/api';
+import type { ApiClient } from '../api-client.js';
 import { formatTable } from '../format.js';
 
 const CONCURRENCY = 3;

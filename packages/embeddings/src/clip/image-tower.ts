@@ -2,6 +2,7 @@ import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import {
   createModelSession,
   type ClassificationManifest,
+  type ExecutionProvider,
   type InputSpec,
   type ResolvedModel,
 } from '@orion/shared';
@@ -38,7 +39,7 @@ function imageTowerAsModel(
 /** The image tower's session and the provider that really runs it. */
 export interface ImageSession {
   session: InferenceSession;
-  provider: string;
+  provider: ExecutionProvider;
   close(): Promise<void>;
 }
 

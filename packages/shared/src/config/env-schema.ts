@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  ASSOCIATION_MODES,
+  CLUSTER_SELECTION_METHODS,
+  EMBEDDING_BACKENDS,
+  EXECUTION_PROVIDER_SETTINGS,
+  NOISE_POLICIES,
+} from '../vocabulary.js';
 
 function numberVar(opts: { min?: number; max?: number; int?: boolean; positive?: boolean }) {
   let schema = z.number({ error: 'must be a number' });
@@ -85,7 +92,7 @@ export const envSchema = z.object({
   DETECTOR_MODEL: stringVar()
     .default('yolox_nano')
     .describe('Detector model name (a manifest in the models directory).'),
-  EMBEDDING_MODEL: enumVar(['clip', 'vision'])
+  EMBEDDING_MODEL: enumVar(EMBEDDING_BACKENDS)
     .default('vision')
     .describe('Embedding backend: `vision` (MobileNetV2 features) or `clip` (image–text encoders).'),
   USE_MULTIMODAL_EMBEDDINGS: booleanVar()
@@ -117,10 +124,10 @@ export const envSchema = z.object({
   CLUSTER_SELECTION_EPSILON: numberVar({ min: 0 })
     .default(0)
     .describe('HDBSCAN cluster selection epsilon: clusters closer than this are merged.'),
-  CLUSTER_SELECTION_METHOD: enumVar(['eom', 'leaf'])
+  CLUSTER_SELECTION_METHOD: enumVar(CLUSTER_SELECTION_METHODS)
     .default('eom')
     .describe('HDBSCAN cluster selection: excess of mass (`eom`) or `leaf`.'),
-  ASSOCIATION_MODE: enumVar(['tracklets', 'observations'])
+  ASSOCIATION_MODE: enumVar(ASSOCIATION_MODES)
     .default('tracklets')
     .describe(
       'How the cluster stage groups observations: link them into tracklets over the whole video, then HDBSCAN on tracklets (`tracklets`), or HDBSCAN on observation embeddings alone (`observations`).',
@@ -144,10 +151,10 @@ export const envSchema = z.object({
     .describe(
       'Tracklets: extra cost for linking detections of different classes (a detector class flip stays in its tracklet).',
     ),
-  NOISE_POLICY: enumVar(['singletons', 'unassigned'])
+  NOISE_POLICY: enumVar(NOISE_POLICIES)
     .default('singletons')
     .describe('Where HDBSCAN noise goes: single entities of its own (`singletons`) or an `unassigned` list.'),
-  EXECUTION_PROVIDER: enumVar(['auto', 'cpu', 'cuda'])
+  EXECUTION_PROVIDER: enumVar(EXECUTION_PROVIDER_SETTINGS)
     .default('auto')
     .describe('ONNX Runtime execution provider; `auto` tries CUDA and falls back to CPU.'),
   API_HOST: stringVar().default('0.0.0.0').describe('Address the API listens on.'),

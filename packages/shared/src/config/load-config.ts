@@ -2,6 +2,13 @@ import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { envSchema, type Env } from './env-schema.js';
 import { defaultModelsDir, defaultStorageUrl } from './paths.js';
+import type { ClusteringSettings } from '../queues/payloads.js';
+import type {
+  AssociationMode,
+  EmbeddingBackend,
+  ExecutionProviderSetting,
+  NoisePolicy,
+} from '../vocabulary.js';
 
 export type StorageLocation =
   { driver: 'fs'; root: string } | { driver: 's3'; bucket: string; prefix: string };
@@ -13,16 +20,9 @@ export interface S3Settings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
-export interface ClusteringSettings {
-  minClusterSize: number;
-  minSamples: number;
-  clusterSelectionEpsilon: number;
-  clusterSelectionMethod: 'eom' | 'leaf';
-}
-
 export interface AssociationSettings {
-  mode: 'tracklets' | 'observations';
-  noise: 'singletons' | 'unassigned';
+  mode: AssociationMode;
+  noise: NoisePolicy;
   tracker: {
     maxLostSeconds: number;
     minHits: number;
@@ -103,7 +103,7 @@ export interface OrionConfig {
    */
   onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
   embedding: {
-    model: 'clip' | 'vision';
+    model: EmbeddingBackend;
     multimodal: boolean;
     clipModel: string;
     batchSize: number;
@@ -113,7 +113,7 @@ export interface OrionConfig {
   };
   clustering: ClusteringSettings;
   association: AssociationSettings;
-  executionProvider: 'auto' | 'cpu' | 'cuda';
+  executionProvider: ExecutionProviderSetting;
   api: ApiSettings;
   /** Workers' metrics and health port. */
   opsPort: number;

@@ -2,6 +2,7 @@ import { endianness } from 'node:os';
 import { z } from 'zod';
 import { videoKeys } from '../queues/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { EMBEDDING_BACKENDS, EMBEDDING_KINDS, type EmbeddingKind } from '../vocabulary.js';
 import { InvalidShardFileError, parseWithSchema } from './detections.js';
 
 /**
@@ -13,10 +14,6 @@ import { InvalidShardFileError, parseWithSchema } from './detections.js';
 
 export const EMBEDDINGS_FORMAT = 'orion.embeddings';
 export const EMBEDDINGS_VERSION = 1;
-
-/** `vision`: the image embedding; `multimodal`: the image embedding conditioned on the class prompt. */
-export const EMBEDDING_KINDS = ['vision', 'multimodal'] as const;
-export type EmbeddingKind = (typeof EMBEDDING_KINDS)[number];
 
 const probability = z.number().min(0).max(1);
 
@@ -69,7 +66,7 @@ export const embeddingsIndexSchema = z
     shardIndex: z.number().int().min(0),
     model: z
       .object({
-        backend: z.enum(['vision', 'clip']),
+        backend: z.enum(EMBEDDING_BACKENDS),
         name: z.string(),
         /** sha256 of the image encoder: vectors from different weights are not comparable. */
         sha256: z.string(),
@@ -269,38 +266,4 @@ export async function readShardEmbeddings(
   const keys = videoKeys(videoId).shard(shardIndex);
   const index = parseEmbeddingsIndex(await store.get(keys.embeddingsIndex), keys.embeddingsIndex);
   return unpackEmbeddings(index, await store.get(keys.embeddings), keys.embeddings);
-}
-
-/** Timings of an embed job, in milliseconds. */
-export interface EmbedTimings {
-  /** Reading crops and detections from the store. */
-  readMs: number;
-  /** Decoding JPEGs and resizing them into the model input. */
-  preprocessMs: number;
-  /** Image encoder runs. */
-  inferenceMs: number;
-  /** Text encoder runs (prompts not yet cached). */
-  textMs: number;
-  /** Writing embeddings.bin and embeddings.json. */
-  storeMs: number;
-  totalMs: number;
-}
-
-/** What an embed job returns (BullMQ `returnvalue`). */
-export interface EmbedJobResult {
-  videoId: string;
-  shardIndex: number;
-  /** Crops embedded (rows per matrix). */
-  count: number;
-  dim: number;
-  backend: 'vision' | 'clip';
-  model: string;
-  /** The execution provider that really ran the image encoder (not merely the one requested). */
-  executionProvider: string;
-  multimodal: boolean;
-  verification: { verified: number; matches: number; mismatches: number; unverifiable: number } | null;
-  timings: EmbedTimings;
-  /** Crops per second over the whole job. */
-  cropsPerSecond: number;
-  keys: { embeddings: string; embeddingsIndex: string };
 }

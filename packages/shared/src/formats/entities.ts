@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { videoKeys } from '../queues/layout.js';
-import { clusteringParamsSchema } from '../queues/payloads.js';
+import { runSettingsSchema } from '../queues/payloads.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { FLAG_REASONS } from '../vocabulary.js';
 import { parseWithSchema } from './detections.js';
 import { storedVerificationSchema } from './embeddings.js';
 
@@ -15,21 +16,7 @@ export const ENTITIES_FORMAT = 'orion.entities';
 export const OBSERVATIONS_FORMAT = 'orion.observations';
 export const RESULTS_VERSION = 1;
 
-/** How observations were grouped: tracklets first (default), or HDBSCAN on observations alone. */
-export const ASSOCIATION_MODES = ['tracklets', 'observations'] as const;
-export type AssociationMode = (typeof ASSOCIATION_MODES)[number];
-
-export const runParamsSchema = z
-  .object({
-    embedding: z.enum(['vision', 'multimodal']),
-    association: z.enum(ASSOCIATION_MODES),
-    clustering: clusteringParamsSchema,
-    /** Where HDBSCAN noise goes: its own single entities (`singletons`) or the `unassigned` list. */
-    noise: z.enum(['singletons', 'unassigned']),
-  })
-  .strict();
-
-export const flagReasonSchema = z.enum(['tracklet-consensus', 'entity-consensus', 'verification']);
+export const flagReasonSchema = z.enum(FLAG_REASONS);
 
 export const observationSchema = z
   .object({
@@ -88,7 +75,7 @@ export const entitiesFileSchema = z
     videoId: z.string(),
     runId: z.string(),
     createdAt: z.string(),
-    params: runParamsSchema,
+    params: runSettingsSchema,
     embeddingModel: z
       .object({ backend: z.string(), name: z.string(), dim: z.number().int().positive() })
       .strict(),
@@ -117,7 +104,6 @@ export const observationsFileSchema = z
   })
   .strict();
 
-export type RunParams = z.infer<typeof runParamsSchema>;
 export type Observation = z.infer<typeof observationSchema>;
 export type Entity = z.infer<typeof entitySchema>;
 export type EntitiesFile = z.infer<typeof entitiesFileSchema>;

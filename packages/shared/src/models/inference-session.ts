@@ -7,9 +7,7 @@ import { InferenceSession, Tensor, env as ortEnv, listSupportedBackends } from '
 import type { Logger } from 'pino';
 import type { ModelManifest } from './manifest.js';
 import type { ResolvedModel } from './resolve-model.js';
-
-export type ExecutionProviderSetting = 'auto' | 'cpu' | 'cuda';
-export type ActiveProvider = 'cpu' | 'cuda';
+import type { ExecutionProvider, ExecutionProviderSetting } from '../vocabulary.js';
 
 export interface SessionSettings {
   executionProvider: ExecutionProviderSetting;
@@ -39,7 +37,7 @@ export function threadPoolOptions(
 export interface ModelSession<M extends ModelManifest = ModelManifest> {
   model: ResolvedModel<M>;
   session: InferenceSession;
-  provider: ActiveProvider;
+  provider: ExecutionProvider;
   /** Graph nodes per execution provider, counted in a profiled warm-up run. */
   nodesByProvider: Record<string, number>;
   close(): Promise<void>;
@@ -148,7 +146,7 @@ async function profileWarmup(session: InferenceSession, model: ResolvedModel, pr
 
 async function openSession(
   model: ResolvedModel,
-  provider: ActiveProvider,
+  provider: ExecutionProvider,
   settings: SessionSettings,
 ): Promise<{ session: InferenceSession; nodesByProvider: Record<string, number> }> {
   const profileDir = await mkdtemp(join(tmpdir(), 'orion-ort-profile-'));
@@ -216,7 +214,7 @@ export async function createModelSession<M extends ModelManifest>(
 function finish<M extends ModelManifest>(
   model: ResolvedModel<M>,
   opened: { session: InferenceSession; nodesByProvider: Record<string, number> },
-  provider: ActiveProvider,
+  provider: ExecutionProvider,
   requested: ExecutionProviderSetting,
   logger: Logger | undefined,
   fallbackReason?: string,

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { runIdSchema, videoIdSchema } from './layout.js';
 import { QueueName } from './names.js';
+import {
+  ASSOCIATION_MODES,
+  CALLBACK_EVENTS,
+  CLUSTER_SELECTION_METHODS,
+  EMBEDDING_KINDS,
+  NOISE_POLICIES,
+} from '../vocabulary.js';
 
 // Job data carries ids, storage keys and small parameters; never frames, crops or embeddings.
 
@@ -38,12 +45,23 @@ export const embedJobSchema = z
   })
   .strict();
 
-export const clusteringParamsSchema = z
+/** HDBSCAN's settings, as configured (env) and as each clustering run records them. */
+export const clusteringSettingsSchema = z
   .object({
     minClusterSize: z.number().int().min(2),
     minSamples: z.number().int().min(1),
     clusterSelectionEpsilon: z.number().min(0),
-    clusterSelectionMethod: z.enum(['eom', 'leaf']),
+    clusterSelectionMethod: z.enum(CLUSTER_SELECTION_METHODS),
+  })
+  .strict();
+
+/** How one clustering run groups a video's observations: what a recluster may change. */
+export const runSettingsSchema = z
+  .object({
+    embedding: z.enum(EMBEDDING_KINDS),
+    association: z.enum(ASSOCIATION_MODES),
+    noise: z.enum(NOISE_POLICIES),
+    clustering: clusteringSettingsSchema,
   })
   .strict();
 
@@ -53,10 +71,7 @@ export const clusterJobSchema = z
     tenantId,
     shardCount: z.number().int().min(1),
     runId: runIdSchema,
-    embedding: z.enum(['vision', 'multimodal']),
-    association: z.enum(['tracklets', 'observations']),
-    noise: z.enum(['singletons', 'unassigned']),
-    params: clusteringParamsSchema,
+    ...runSettingsSchema.shape,
   })
   .strict();
 
@@ -73,14 +88,15 @@ export const callbackJobSchema = z
     videoId: videoIdSchema,
     tenantId,
     url: z.url({ protocol: /^https?$/ }),
-    event: z.enum(['video.completed', 'video.failed']),
+    event: z.enum(CALLBACK_EVENTS),
   })
   .strict();
 
 export type ShardSpan = z.infer<typeof shardSpanSchema>;
 export type DetectJobData = z.infer<typeof detectJobSchema>;
 export type EmbedJobData = z.infer<typeof embedJobSchema>;
-export type ClusteringParams = z.infer<typeof clusteringParamsSchema>;
+export type ClusteringSettings = z.infer<typeof clusteringSettingsSchema>;
+export type RunSettings = z.infer<typeof runSettingsSchema>;
 export type ClusterJobData = z.infer<typeof clusterJobSchema>;
 export type FinalizeJobData = z.infer<typeof finalizeJobSchema>;
 export type CallbackJobData = z.infer<typeof callbackJobSchema>;

@@ -1,7 +1,7 @@
 import type { FlowJob } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS } from './connection.js';
 import { QueueName } from './names.js';
-import type { ClusteringParams, ShardSpan } from './payloads.js';
+import type { RunSettings, ShardSpan } from './payloads.js';
 
 /**
  * Job ids are deterministic, so a video's jobs can be found (status, cancel) without bookkeeping and
@@ -15,17 +15,13 @@ export const jobIds = {
   callback: (videoId: string, runId: string) => `${videoId}.callback.${runId}`,
 };
 
-export interface VideoFlowInput {
+export interface VideoFlowInput extends RunSettings {
   videoId: string;
   tenantId: string;
   sourceKey: string;
   shards: ShardSpan[];
   targetFps: number;
   runId: string;
-  embedding: 'vision' | 'multimodal';
-  association: 'tracklets' | 'observations';
-  noise: 'singletons' | 'unassigned';
-  clustering: ClusteringParams;
   prefix: string;
 }
 
@@ -85,7 +81,7 @@ export function buildVideoFlow(input: VideoFlowInput): FlowJob {
           embedding: input.embedding,
           association: input.association,
           noise: input.noise,
-          params: input.clustering,
+          clustering: input.clustering,
         },
         opts: {
           ...DEFAULT_JOB_OPTIONS.cluster,
@@ -122,7 +118,7 @@ export function buildReclusterFlow(
           embedding: input.embedding,
           association: input.association,
           noise: input.noise,
-          params: input.clustering,
+          clustering: input.clustering,
         },
         opts: {
           ...DEFAULT_JOB_OPTIONS.cluster,

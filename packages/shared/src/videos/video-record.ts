@@ -1,11 +1,6 @@
 import type { MediaProbe } from '../media/probe.js';
-import type { ClusteringParams } from '../queues/payloads.js';
-
-export const VIDEO_STATES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
-export type VideoState = (typeof VIDEO_STATES)[number];
-export const TERMINAL_STATES: readonly VideoState[] = ['completed', 'failed', 'canceled'];
-
-export type PipelineStage = 'detect' | 'embed' | 'cluster';
+import type { RunSettings } from '../queues/payloads.js';
+import type { ExecutionProvider, PipelineStage, VideoState } from '../vocabulary.js';
 
 export interface StageSummary {
   /** Jobs of this stage that completed. */
@@ -15,7 +10,7 @@ export interface StageSummary {
   /** From the first job's start to the last job's end. */
   wallMs: number;
   /** Execution providers the stage's jobs reported really using (e.g. `cpu`, `cuda`). */
-  executionProviders: string[];
+  executionProviders: ExecutionProvider[];
 }
 
 export interface VideoFailure {
@@ -27,7 +22,7 @@ export interface VideoFailure {
 }
 
 /** The durable record of one video, written by the API (creation) and the finalize step (outcome). */
-export interface VideoRecord {
+export interface VideoRecord extends RunSettings {
   id: string;
   tenantId: string;
   filename?: string;
@@ -45,10 +40,6 @@ export interface VideoRecord {
   plan: { shardSeconds: number; targetFps: number; shardCount: number };
   /** The clustering run whose results are current (a recluster adds a new run). */
   runId: string;
-  embedding: 'vision' | 'multimodal';
-  association: 'tracklets' | 'observations';
-  noise: 'singletons' | 'unassigned';
-  clustering: ClusteringParams;
   /** A recluster in progress: becomes `runId` when its finalize step records success. */
   pendingRunId?: string;
   /** The last recluster that failed (the earlier results stay current). */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { VideoRecord, VideoState } from './video-record.js';
+import type { VideoRecord } from './video-record.js';
+import type { VideoState } from '../vocabulary.js';
 
 export interface VideoListOptions {
   limit: number;

@@ -2,18 +2,14 @@ import fp from 'fastify-plugin';
 import { Histogram } from 'prom-client';
 import type { App } from '../../types.js';
 
-/**
- * `GET /metrics` in Prometheus format (open like the probes, not part of the OpenAPI document): queue
- * depths, HTTP latency per route, storage and Redis errors, and the process's own figures.
- */
-async function metricsPlugin(app: App) {
-  const { metrics } = app.deps;
+/** HTTP latency per route, method and status, in the API's metrics registry (`GET /metrics` serves it). */
+async function requestTiming(app: App) {
   const httpDuration = new Histogram({
     name: 'orion_http_request_duration_seconds',
     help: 'API request duration',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
-    registers: [metrics.registry],
+    registers: [app.deps.metrics.registry],
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
@@ -23,10 +19,7 @@ async function metricsPlugin(app: App) {
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
-    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
 }
 
 // Not encapsulated: the timing hook must see every route of the app.
-export default fp(metricsPlugin, { name: 'orion-metrics' });
+export default fp(requestTiming, { name: 'orion-request-timing' });

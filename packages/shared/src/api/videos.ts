@@ -1,0 +1,181 @@
+import { Type, type Static } from 'typebox';
+import {
+  ASSOCIATION_MODES,
+  CLUSTER_SELECTION_METHODS,
+  EMBEDDING_KINDS,
+  JOB_PHASES,
+  NOISE_POLICIES,
+  STATUS_STAGES,
+  VIDEO_STATES,
+} from '../vocabulary.js';
+import { Nullable, literalUnion } from './schema-helpers.js';
+
+export const VideoState = literalUnion(VIDEO_STATES, {
+  description: 'queued → processing → completed | failed | canceled',
+});
+
+export const SubmitOptions = Type.Object(
+  {
+    callbackUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 })),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 })),
+    targetFps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120 })),
+    shardSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600 })),
+  },
+  { additionalProperties: false },
+);
+export type SubmitOptions = Static<typeof SubmitOptions>;
+
+export const SubmitSourcesBody = Type.Object(
+  {
+    sources: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({
+            minLength: 1,
+            maxLength: 1024,
+            description: 'Key of an object already in the bucket',
+          }),
+          filename: Type.Optional(Type.String({ maxLength: 255 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    ...SubmitOptions.properties,
+  },
+  { additionalProperties: false },
+);
+export type SubmitSourcesBody = Static<typeof SubmitSourcesBody>;
+
+/** One file's entry in the answer to a submission: its video, or why it was refused. */
+export const SubmittedItem = Type.Object(
+  {
+    filename: Type.Optional(Type.String()),
+    key: Type.Optional(Type.String()),
+    id: Type.Optional(Type.String({ description: 'Video id; absent when this file was refused' })),
+    state: Type.Optional(VideoState),
+    statusUrl: Type.Optional(Type.String()),
+    shards: Type.Optional(Type.Integer()),
+    error: Type.Optional(
+      Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SubmittedItem = Static<typeof SubmittedItem>;
+
+export const SubmitResponse = Type.Object(
+  {
+    videos: Type.Array(SubmittedItem),
+    accepted: Type.Integer(),
+    rejected: Type.Integer(),
+  },
+  { $id: 'SubmitResponse', additionalProperties: false },
+);
+export type SubmitResponse = Static<typeof SubmitResponse>;
+
+export const StageProgress = Type.Object(
+  {
+    state: literalUnion(JOB_PHASES),
+    completed: Type.Integer(),
+    total: Type.Integer(),
+    busyMs: Type.Number({ description: 'Sum of the jobs’ processing time' }),
+    wallMs: Nullable(Type.Number({ description: 'First job start to last job end' })),
+    executionProviders: Type.Array(Type.String(), { description: 'Providers the jobs really ran on' }),
+  },
+  { additionalProperties: false },
+);
+export type StageProgress = Static<typeof StageProgress>;
+
+export const VideoStatus = Type.Object(
+  {
+    id: Type.String(),
+    state: VideoState,
+    stage: literalUnion(STATUS_STAGES),
+    percent: Type.Integer({ minimum: 0, maximum: 100, description: '100 only when completed' }),
+    filename: Type.Optional(Type.String()),
+    tags: Type.Array(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    video: Type.Object(
+      {
+        durationSeconds: Type.Number(),
+        width: Type.Integer(),
+        height: Type.Integer(),
+        fps: Type.Number(),
+        codec: Type.String(),
+      },
+      { additionalProperties: false },
+    ),
+    plan: Type.Object(
+      { shardSeconds: Type.Number(), targetFps: Type.Number(), shardCount: Type.Integer() },
+      { additionalProperties: false },
+    ),
+    progress: Type.Object(
+      { detect: StageProgress, embed: StageProgress, cluster: StageProgress },
+      { additionalProperties: false },
+    ),
+    counts: Type.Object(
+      { frames: Type.Integer(), detections: Type.Integer(), entities: Nullable(Type.Integer()) },
+      { additionalProperties: false },
+    ),
+    runId: Type.String({ description: 'The clustering run whose results are current' }),
+    association: literalUnion(ASSOCIATION_MODES, {
+      description: 'How the current run grouped observations into entities',
+    }),
+    pendingRunId: Type.Optional(Type.String({ description: 'A recluster in progress' })),
+    reclusterError: Type.Optional(
+      Type.Object({ runId: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    ),
+    error: Type.Optional(
+      Type.Object(
+        {
+          stage: Type.String(),
+          shardIndex: Type.Optional(Type.Integer()),
+          jobId: Type.Optional(Type.String()),
+          attempts: Type.Optional(Type.Integer()),
+          message: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { $id: 'VideoStatus', additionalProperties: false },
+);
+export type VideoStatus = Static<typeof VideoStatus>;
+
+export const VideoList = Type.Object(
+  {
+    videos: Type.Array(Type.Ref('VideoStatus')),
+    nextCursor: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type VideoList = { videos: VideoStatus[]; nextCursor?: string };
+
+/** Settings of a new clustering run; each left out keeps the current run's. */
+export const ReclusterBody = Type.Object(
+  {
+    minClusterSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 10000 })),
+    minSamples: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    clusterSelectionEpsilon: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+    clusterSelectionMethod: Type.Optional(literalUnion(CLUSTER_SELECTION_METHODS)),
+    embedding: Type.Optional(literalUnion(EMBEDDING_KINDS)),
+    association: Type.Optional(literalUnion(ASSOCIATION_MODES)),
+    noise: Type.Optional(literalUnion(NOISE_POLICIES)),
+  },
+  { additionalProperties: false },
+);
+export type ReclusterBody = Static<typeof ReclusterBody>;
+
+export const ReclusterAccepted = Type.Object(
+  {
+    id: Type.String(),
+    runId: Type.String(),
+    previousRunId: Type.String(),
+    statusUrl: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type ReclusterAccepted = Static<typeof ReclusterAccepted>;
