@@ -24,6 +24,7 @@ export * from './videos/video-repository.js';
 export * from './models/manifest.js';
 export * from './models/builtin-manifests.js';
 export * from './models/sha256.js';
+export * from './models/find-manifest.js';
 export * from './models/resolve-model.js';
 export * from './models/pull-model.js';
 export * from './models/inference-session.js';

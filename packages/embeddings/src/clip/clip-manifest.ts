@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
-  InvalidManifestError,
-  readManifestFile,
   classificationManifestSchema,
+  findManifestIn,
   inputSpecSchema,
   modelNameSchema,
+  parseManifestWith,
+  type ManifestSource,
 } from '@orion/shared';
 
 /**
@@ -118,29 +119,24 @@ export const DEFAULT_CLIP_MODEL = CLIP_VIT_B32.name;
 export const clipManifestPath = (modelsDir: string, name: string) => join(modelsDir, `${name}.clip.json`);
 
 export function parseClipManifest(value: unknown, origin: string): ClipManifest {
-  const result = clipManifestSchema.safeParse(value);
-  if (!result.success) {
-    throw new InvalidManifestError(
-      origin,
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
-  return result.data;
+  return parseManifestWith(clipManifestSchema, value, origin);
 }
 
+/** CLIP manifests: `<name>.clip.json`, or BUILTIN_CLIP_MANIFESTS. */
+const CLIP_MANIFESTS: ManifestSource<ClipManifest> = {
+  path: clipManifestPath,
+  parse: parseClipManifest,
+  builtins: BUILTIN_CLIP_MANIFESTS,
+  unknown: (name, modelsDir) =>
+    new Error(
+      `Unknown CLIP model "${name}": there is no ${clipManifestPath(modelsDir, name)} and no built-in CLIP model of that name (built-in: ${BUILTIN_CLIP_MANIFESTS.map((m) => m.name).join(', ')})`,
+    ),
+};
+
 /** `<modelsDir>/<name>.clip.json` when present, else the built-in manifest of that name. */
-export async function findClipManifest(
+export function findClipManifest(
   name: string,
   modelsDir: string,
 ): Promise<{ manifest: ClipManifest; origin: string }> {
-  const path = clipManifestPath(modelsDir, name);
-  const manifest = await readManifestFile(path, name, parseClipManifest);
-  if (manifest) return { manifest, origin: path };
-  const builtin = BUILTIN_CLIP_MANIFESTS.find((m) => m.name === name);
-  if (!builtin) {
-    throw new Error(
-      `Unknown CLIP model "${name}": there is no ${path} and no built-in CLIP model of that name (built-in: ${BUILTIN_CLIP_MANIFESTS.map((m) => m.name).join(', ')})`,
-    );
-  }
-  return { manifest: builtin, origin: 'built-in' };
+  return findManifestIn(CLIP_MANIFESTS, name, modelsDir);
 }

@@ -72,31 +72,17 @@ export function primSpanningTree(triangle: DistanceTriangle, core: Float32Array)
     best[currentAt] = Infinity;
     tombstones++;
 
+    // One scan over every point still listed: tombstones (the current point included) are never read
+    // nor chosen. A point before `current` holds their pair in its own row, (j, current); a point after
+    // it in current's row, (current, j).
     let minValue = Infinity;
     let minAt = -1;
-    for (let at = 0; at < currentAt; at++) {
+    for (let at = 0; at < count; at++) {
       let b = best[at]!;
       const coreJ = coreOf[at]!;
       const bound = coreJ > coreCurrent ? coreJ : coreCurrent;
       if (b > bound) {
-        const d = values[rowOf[at]! + currentColumn]!;
-        const mr = d > bound ? d : bound;
-        if (mr < b) {
-          b = mr;
-          best[at] = mr;
-        }
-      }
-      if (b < minValue) {
-        minValue = b;
-        minAt = at;
-      }
-    }
-    for (let at = currentAt + 1; at < count; at++) {
-      let b = best[at]!;
-      const coreJ = coreOf[at]!;
-      const bound = coreJ > coreCurrent ? coreJ : coreCurrent;
-      if (b > bound) {
-        const d = values[currentRow + columnOf[at]!]!;
+        const d = values[at < currentAt ? rowOf[at]! + currentColumn : currentRow + columnOf[at]!]!;
         const mr = d > bound ? d : bound;
         if (mr < b) {
           b = mr;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { videoKeys } from '../queues/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { InvalidShardFileError, parseWithSchema } from './detections.js';
+import { parseWithSchema } from './detections.js';
+import { assertPackLength } from './packed-blobs.js';
 
 /**
  * A shard's object crops: every JPEG back to back in `crops.bin`, described by `crops.json`, so the
@@ -116,10 +117,6 @@ export async function readShardCrops(
   const keys = videoKeys(videoId).shard(shardIndex);
   const index = parseCropsIndex(await store.get(keys.cropsIndex), keys.cropsIndex);
   const bin = await store.get(keys.crops);
-  if (bin.length !== index.byteLength) {
-    throw new InvalidShardFileError(keys.crops, [
-      `holds ${bin.length} bytes, its index ${keys.cropsIndex} says ${index.byteLength}`,
-    ]);
-  }
+  assertPackLength(bin, index.byteLength, keys.crops, keys.cropsIndex);
   return { index, crops: index.crops.map((entry) => ({ entry, jpeg: sliceCrop(bin, entry) })) };
 }

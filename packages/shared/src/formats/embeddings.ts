@@ -1,9 +1,10 @@
-import { endianness } from 'node:os';
 import { z } from 'zod';
 import { videoKeys } from '../queues/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { EMBEDDING_BACKENDS, EMBEDDING_KINDS, type EmbeddingKind } from '../vocabulary.js';
-import { InvalidShardFileError, parseWithSchema } from './detections.js';
+import { parseWithSchema } from './detections.js';
+import { readFloat32LE, writeFloat32LE } from './float32-le.js';
+import { assertPackLength } from './packed-blobs.js';
 
 /**
  * A shard's crop embeddings (docs/embeddings.md): `embeddings.bin` holds float32 little-endian
@@ -141,18 +142,11 @@ export interface EmbeddingsToPack {
   verification: EmbeddingsIndex['verification'];
 }
 
-const hostIsLittleEndian = endianness() === 'LE';
-
 function writeRows(target: Buffer, offset: number, rows: Float32Array[], dim: number, kind: string): void {
   rows.forEach((row, i) => {
     if (row.length !== dim)
       throw new RangeError(`${kind} embedding ${i} has ${row.length} values, expected ${dim}`);
-    const at = offset + i * dim * 4;
-    if (hostIsLittleEndian) {
-      Buffer.from(row.buffer, row.byteOffset, row.byteLength).copy(target, at);
-    } else {
-      for (let j = 0; j < dim; j++) target.writeFloatLE(row[j]!, at + j * 4);
-    }
+    writeFloat32LE(target, offset + i * dim * 4, row);
   });
 }
 
@@ -213,29 +207,16 @@ export interface ShardEmbeddings {
   row(kind: EmbeddingKind, i: number): Float32Array;
 }
 
-/** Reads float32 little-endian values into a fresh (aligned, host-order) array. */
-function readFloats(bin: Buffer, offset: number, length: number): Float32Array {
-  const out = new Float32Array(length);
-  if (hostIsLittleEndian) {
-    Buffer.from(out.buffer).set(bin.subarray(offset, offset + length * 4));
-  } else {
-    for (let i = 0; i < length; i++) out[i] = bin.readFloatLE(offset + i * 4);
-  }
-  return out;
-}
-
 export function unpackEmbeddings(
   index: EmbeddingsIndex,
   bin: Buffer,
   key = 'embeddings.bin',
 ): ShardEmbeddings {
-  if (bin.length !== index.byteLength) {
-    throw new InvalidShardFileError(key, [`holds ${bin.length} bytes, its index says ${index.byteLength}`]);
-  }
+  assertPackLength(bin, index.byteLength, key);
   const matrices = new Map<EmbeddingKind, Float32Array>();
   for (const kind of EMBEDDING_KINDS) {
     const m = index.matrices[kind];
-    if (m) matrices.set(kind, readFloats(bin, m.offset, index.count * index.dim));
+    if (m) matrices.set(kind, readFloat32LE(bin, m.offset, index.count * index.dim));
   }
   const matrix = (kind: EmbeddingKind) => {
     const m = matrices.get(kind);

@@ -159,8 +159,16 @@ export class InvalidManifestError extends Error {
   }
 }
 
-export function parseManifest(value: unknown, origin: string): ModelManifest {
-  const result = modelManifestSchema.safeParse(value);
+/**
+ * `value` checked against a manifest schema (model manifests here, CLIP manifests in
+ * @orion/embeddings); every failing field is listed in one InvalidManifestError.
+ */
+export function parseManifestWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  origin: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
   if (!result.success) {
     throw new InvalidManifestError(
       origin,
@@ -168,4 +176,8 @@ export function parseManifest(value: unknown, origin: string): ModelManifest {
     );
   }
   return result.data;
+}
+
+export function parseManifest(value: unknown, origin: string): ModelManifest {
+  return parseManifestWith(modelManifestSchema, value, origin);
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ModelFileError, checkFile, findManifest } from './resolve-model.js';
+import { findManifest } from './find-manifest.js';
+import { ModelFileError, checkFile } from './resolve-model.js';
 
 export interface PulledFile {
   file: string;

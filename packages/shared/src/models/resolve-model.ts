@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUILTIN_MANIFESTS } from './builtin-manifests.js';
-import {
-  InvalidManifestError,
-  parseManifest,
-  type ClassificationManifest,
-  type DetectionManifest,
-  type ModelManifest,
-} from './manifest.js';
+import { findManifest } from './find-manifest.js';
+import type { ClassificationManifest, DetectionManifest, ModelManifest } from './manifest.js';
 import { sha256File } from './sha256.js';
 
 /** A model whose files are present and match their sha256, with its labels read. */
@@ -38,20 +32,6 @@ export class ModelFileError extends Error {
   }
 }
 
-/** No manifest of that name, neither in the models directory nor built in. */
-export class UnknownModelError extends Error {
-  readonly code = 'ERR_UNKNOWN_MODEL';
-  constructor(
-    readonly model: string,
-    modelsDir: string,
-  ) {
-    super(
-      `Unknown model "${model}": there is no ${manifestPath(modelsDir, model)} and no built-in model of that name (built-in: ${BUILTIN_MANIFESTS.map((m) => m.name).join(', ')})`,
-    );
-    this.name = 'UnknownModelError';
-  }
-}
-
 /** The model exists but does another job than the caller needs (e.g. a classifier as detector). */
 export class WrongModelTaskError extends Error {
   readonly code = 'ERR_MODEL_TASK';
@@ -59,50 +39,6 @@ export class WrongModelTaskError extends Error {
     super(`Model "${model}" is a ${actual} model; a ${expected} model is needed here`);
     this.name = 'WrongModelTaskError';
   }
-}
-
-export const manifestPath = (modelsDir: string, name: string) => join(modelsDir, `${name}.model.json`);
-
-/**
- * A manifest file of a models directory, parsed by `parse`; undefined when there is no such file. A
- * file that is not JSON, does not parse, or names another model is an InvalidManifestError.
- */
-export async function readManifestFile<T extends { name: string }>(
-  path: string,
-  name: string,
-  parse: (json: unknown, origin: string) => T,
-): Promise<T | undefined> {
-  if (!existsSync(path)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new InvalidManifestError(path, [`not valid JSON (${(err as Error).message})`]);
-  }
-  const manifest = parse(json, path);
-  if (manifest.name !== name) throw new InvalidManifestError(path, [`name: must be "${name}"`]);
-  return manifest;
-}
-
-/** The manifest of `name`: `<modelsDir>/<name>.model.json` when present, else the built-in one. */
-export async function findManifest(
-  name: string,
-  modelsDir: string,
-): Promise<{ manifest: ModelManifest; origin: string }> {
-  const path = manifestPath(modelsDir, name);
-  const manifest = await readManifestFile(path, name, parseManifest);
-  if (manifest) return { manifest, origin: path };
-  const builtin = BUILTIN_MANIFESTS.find((m) => m.name === name);
-  if (!builtin) throw new UnknownModelError(name, modelsDir);
-  return { manifest: builtin, origin: 'built-in' };
-}
-
-/** Every model name known in `modelsDir`: the built-in ones and those with a manifest file there. */
-export async function listModelNames(modelsDir: string): Promise<string[]> {
-  const names = new Set(BUILTIN_MANIFESTS.map((m) => m.name));
-  const entries = existsSync(modelsDir) ? await readdir(modelsDir) : [];
-  for (const entry of entries) if (entry.endsWith('.model.json')) names.add(entry.slice(0, -11));
-  return [...names].sort();
 }
 
 export type FileStatus = { state: 'ok' } | { state: 'missing' } | { state: 'corrupt'; actual: string };
@@ -155,24 +91,30 @@ export async function resolveModel(name: string, modelsDir: string): Promise<Res
   return { manifest, manifestOrigin: origin, modelsDir, modelPath, labels };
 }
 
-export async function resolveDetectionModel(
+/** A manifest of the model kind that does `task`. */
+type ManifestOf<Task extends ModelManifest['task']> = Extract<ModelManifest, { task: Task }>;
+
+/** resolveModel for a caller that needs one task: a model doing another is a WrongModelTaskError. */
+async function resolveModelFor<Task extends ModelManifest['task']>(
+  task: Task,
+  name: string,
+  modelsDir: string,
+): Promise<ResolvedModel<ManifestOf<Task>>> {
+  const resolved = await resolveModel(name, modelsDir);
+  if (resolved.manifest.task !== task) throw new WrongModelTaskError(name, task, resolved.manifest.task);
+  return resolved as ResolvedModel<ManifestOf<Task>>;
+}
+
+export function resolveDetectionModel(
   name: string,
   modelsDir: string,
 ): Promise<ResolvedModel<DetectionManifest>> {
-  const resolved = await resolveModel(name, modelsDir);
-  if (resolved.manifest.task !== 'detection') {
-    throw new WrongModelTaskError(name, 'detection', resolved.manifest.task);
-  }
-  return resolved as ResolvedModel<DetectionManifest>;
+  return resolveModelFor('detection', name, modelsDir);
 }
 
-export async function resolveClassificationModel(
+export function resolveClassificationModel(
   name: string,
   modelsDir: string,
 ): Promise<ResolvedModel<ClassificationManifest>> {
-  const resolved = await resolveModel(name, modelsDir);
-  if (resolved.manifest.task !== 'classification') {
-    throw new WrongModelTaskError(name, 'classification', resolved.manifest.task);
-  }
-  return resolved as ResolvedModel<ClassificationManifest>;
+  return resolveModelFor('classification', name, modelsDir);
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidKeyError, ObjectNotFoundError, UnsupportedStorageOperationError } from './errors.js';
 import { RESERVED_PREFIX, assertValidKey, assertValidPrefix, compareKeys } from './keys.js';
+import { listAllPages, pageSize } from './list-pages.js';
 import type {
   Body,
   ByteRange,
@@ -94,7 +95,7 @@ export class FsObjectStore implements ObjectStore {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
     assertValidPrefix(prefix);
-    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 1000);
+    const limit = pageSize(options);
     const objects: ObjectInfo[] = [];
     for await (const key of this.walk(prefix, options.cursor)) {
       if (objects.length === limit) return { objects, nextCursor: objects[objects.length - 1]!.key };
@@ -104,13 +105,8 @@ export class FsObjectStore implements ObjectStore {
     return { objects };
   }
 
-  async *listAll(prefix: string): AsyncIterable<ObjectInfo> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(prefix, { cursor });
-      yield* page.objects;
-      cursor = page.nextCursor;
-    } while (cursor);
+  listAll(prefix: string): AsyncIterable<ObjectInfo> {
+    return listAllPages(this, prefix);
   }
 
   /**

@@ -13,6 +13,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError } from './errors.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
+import { listAllPages, pageSize } from './list-pages.js';
 import type {
   Body,
   ByteRange,
@@ -134,7 +135,7 @@ export class S3ObjectStore implements ObjectStore {
         Bucket: this.bucket,
         Prefix: this.prefix + prefix,
         ContinuationToken: options.cursor,
-        MaxKeys: Math.min(Math.max(options.limit ?? 1000, 1), 1000),
+        MaxKeys: pageSize(options),
       }),
     );
     return {
@@ -148,13 +149,8 @@ export class S3ObjectStore implements ObjectStore {
     };
   }
 
-  async *listAll(prefix: string): AsyncIterable<ObjectInfo> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(prefix, { cursor });
-      yield* page.objects;
-      cursor = page.nextCursor;
-    } while (cursor);
+  listAll(prefix: string): AsyncIterable<ObjectInfo> {
+    return listAllPages(this, prefix);
   }
 
   async delete(key: string): Promise<void> {
