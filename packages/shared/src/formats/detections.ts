@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { videoKeys } from '../queues/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { parseOrThrow } from '../validation/parse-or-throw.js';
 
 /**
  * `videos/{id}/shards/{k}/detections.json`: what the detector saw in one shard (docs/formats.md).
@@ -91,14 +92,7 @@ export function parseWithSchema<T>(schema: z.ZodType<T>, text: string | Buffer, 
   } catch (err) {
     throw new InvalidShardFileError(key, [`not JSON (${(err as Error).message})`]);
   }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    throw new InvalidShardFileError(
-      key,
-      result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
-  return result.data;
+  return parseOrThrow(schema, json, (issues) => new InvalidShardFileError(key, issues), 5);
 }
 
 export function parseDetectionsFile(text: string | Buffer, key = 'detections.json'): DetectionsFile {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOrThrow } from '../validation/parse-or-throw.js';
 
 /**
  * A model manifest says everything Orion needs to run an ONNX file without code changes: where the
@@ -168,14 +169,7 @@ export function parseManifestWith<S extends z.ZodType>(
   value: unknown,
   origin: string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InvalidManifestError(
-      origin,
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
-  return result.data;
+  return parseOrThrow(schema, value, (issues) => new InvalidManifestError(origin, issues));
 }
 
 export function parseManifest(value: unknown, origin: string): ModelManifest {

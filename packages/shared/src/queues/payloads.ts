@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runIdSchema, videoIdSchema } from './layout.js';
 import { QueueName } from './names.js';
+import { parseOrThrow } from '../validation/parse-or-throw.js';
 import {
   ASSOCIATION_MODES,
   CALLBACK_EVENTS,
@@ -101,21 +102,15 @@ export type ClusterJobData = z.infer<typeof clusterJobSchema>;
 export type FinalizeJobData = z.infer<typeof finalizeJobSchema>;
 export type CallbackJobData = z.infer<typeof callbackJobSchema>;
 
-export interface JobDataByQueue {
-  [QueueName.detect]: DetectJobData;
-  [QueueName.embed]: EmbedJobData;
-  [QueueName.cluster]: ClusterJobData;
-  [QueueName.finalize]: FinalizeJobData;
-  [QueueName.callbacks]: CallbackJobData;
-}
-
 const schemas = {
   [QueueName.detect]: detectJobSchema,
   [QueueName.embed]: embedJobSchema,
   [QueueName.cluster]: clusterJobSchema,
   [QueueName.finalize]: finalizeJobSchema,
   [QueueName.callbacks]: callbackJobSchema,
-} as const;
+} as const satisfies Record<QueueName, z.ZodType>;
+
+export type JobDataByQueue = { [Q in QueueName]: z.infer<(typeof schemas)[Q]> };
 
 /** A job whose data does not match its queue's contract: a bug upstream, never worth retrying. */
 export class InvalidJobDataError extends Error {
@@ -126,12 +121,9 @@ export class InvalidJobDataError extends Error {
 }
 
 export function parseJobData<Q extends QueueName>(queue: Q, data: unknown): JobDataByQueue[Q] {
-  const result = schemas[queue].safeParse(data);
-  if (!result.success) {
-    throw new InvalidJobDataError(
-      queue,
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
-  return result.data as JobDataByQueue[Q];
+  return parseOrThrow(
+    schemas[queue],
+    data,
+    (issues) => new InvalidJobDataError(queue, issues),
+  ) as JobDataByQueue[Q];
 }

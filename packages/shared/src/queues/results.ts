@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { EMBEDDING_BACKENDS, EXECUTION_PROVIDERS } from '../vocabulary.js';
+import { parseOrThrow } from '../validation/parse-or-throw.js';
 import { QueueName } from './names.js';
 
 /*
@@ -120,21 +121,15 @@ export type ClusterSummary = Omit<ClusterJobResult, 'executionProvider'>;
 export type FinalizeJobResult = z.infer<typeof finalizeJobResultSchema>;
 export type CallbackJobResult = z.infer<typeof callbackJobResultSchema>;
 
-export interface JobResultByQueue {
-  [QueueName.detect]: DetectJobResult;
-  [QueueName.embed]: EmbedJobResult;
-  [QueueName.cluster]: ClusterJobResult;
-  [QueueName.finalize]: FinalizeJobResult;
-  [QueueName.callbacks]: CallbackJobResult;
-}
-
 const schemas = {
   [QueueName.detect]: detectJobResultSchema,
   [QueueName.embed]: embedJobResultSchema,
   [QueueName.cluster]: clusterJobResultSchema,
   [QueueName.finalize]: finalizeJobResultSchema,
   [QueueName.callbacks]: callbackJobResultSchema,
-} as const;
+} as const satisfies Record<QueueName, z.ZodType>;
+
+export type JobResultByQueue = { [Q in QueueName]: z.infer<(typeof schemas)[Q]> };
 
 /** A completed job whose result does not match its queue's contract (a worker of another version). */
 export class InvalidJobResultError extends Error {
@@ -149,15 +144,11 @@ export function parseJobResult<Q extends QueueName>(
   value: unknown,
   jobId?: string,
 ): JobResultByQueue[Q] {
-  const result = schemas[queue].safeParse(value);
-  if (!result.success) {
-    throw new InvalidJobResultError(
-      queue,
-      jobId,
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
-  return result.data as JobResultByQueue[Q];
+  return parseOrThrow(
+    schemas[queue],
+    value,
+    (issues) => new InvalidJobResultError(queue, jobId, issues),
+  ) as JobResultByQueue[Q];
 }
 
 /** The typed result of a completed job of `queue`. */

@@ -1,7 +1,7 @@
 import type { FlowJob } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS } from './connection.js';
 import { QueueName } from './names.js';
-import type { RunSettings, ShardSpan } from './payloads.js';
+import type { ClusterJobData, FinalizeJobData, RunSettings, ShardSpan } from './payloads.js';
 
 /**
  * Job ids are deterministic, so a video's jobs can be found (status, cancel) without bookkeeping and
@@ -62,69 +62,56 @@ export function buildVideoFlow(input: VideoFlowInput): FlowJob {
       },
     ],
   }));
-  return {
-    name: 'finalize video',
-    queueName: QueueName.finalize,
-    prefix,
-    data: { videoId, tenantId, runId: input.runId },
-    opts: { ...DEFAULT_JOB_OPTIONS.finalize, jobId: jobIds.finalize(videoId, input.runId) },
-    children: [
-      {
-        name: 'cluster video',
-        queueName: QueueName.cluster,
-        prefix,
-        data: {
-          videoId,
-          tenantId,
-          shardCount: input.shards.length,
-          runId: input.runId,
-          embedding: input.embedding,
-          association: input.association,
-          noise: input.noise,
-          clustering: input.clustering,
-        },
-        opts: {
-          ...DEFAULT_JOB_OPTIONS.cluster,
-          jobId: jobIds.cluster(videoId, input.runId),
-          ignoreDependencyOnFailure: true,
-        },
-        children: shardJobs,
-      },
-    ],
-  };
+  return runFlow(
+    { ...input, shardCount: input.shards.length },
+    { finalize: 'finalize video', cluster: 'cluster video' },
+    shardJobs,
+  );
 }
 
 /** A new clustering run on stored detections and embeddings: finalize ◀── cluster, nothing else. */
-export function buildReclusterFlow(
-  input: Omit<VideoFlowInput, 'shards' | 'sourceKey' | 'targetFps'> & { shardCount: number },
+export function buildReclusterFlow(input: RunInput): FlowJob {
+  return runFlow(input, { finalize: 'finalize recluster', cluster: 'recluster video' });
+}
+
+type RunInput = Omit<VideoFlowInput, 'shards' | 'sourceKey' | 'targetFps'> & { shardCount: number };
+
+/** finalize ◀── cluster (◀── the shards' jobs, when the run detects and embeds as well). */
+function runFlow(
+  input: RunInput,
+  names: { finalize: string; cluster: string },
+  shardJobs?: FlowJob[],
 ): FlowJob {
   const { videoId, tenantId, prefix, runId } = input;
+  const finalize: FinalizeJobData = { videoId, tenantId, runId };
+  const cluster: ClusterJobData = {
+    videoId,
+    tenantId,
+    shardCount: input.shardCount,
+    runId,
+    embedding: input.embedding,
+    association: input.association,
+    noise: input.noise,
+    clustering: input.clustering,
+  };
   return {
-    name: 'finalize recluster',
+    name: names.finalize,
     queueName: QueueName.finalize,
     prefix,
-    data: { videoId, tenantId, runId },
+    data: finalize,
     opts: { ...DEFAULT_JOB_OPTIONS.finalize, jobId: jobIds.finalize(videoId, runId) },
     children: [
       {
-        name: 'recluster video',
+        name: names.cluster,
         queueName: QueueName.cluster,
         prefix,
-        data: {
-          videoId,
-          tenantId,
-          shardCount: input.shardCount,
-          runId,
-          embedding: input.embedding,
-          association: input.association,
-          noise: input.noise,
-          clustering: input.clustering,
-        },
+        data: cluster,
         opts: {
           ...DEFAULT_JOB_OPTIONS.cluster,
           jobId: jobIds.cluster(videoId, runId),
           ignoreDependencyOnFailure: true,
         },
+        ...(shardJobs ? { children: shardJobs } : {}),
       },
     ],
   };
