@@ -34,6 +34,7 @@ export * from './runtime/job-processor.js';
 export * from './runtime/worker-startup-error.js';
 export * from './runtime/job-thread-pool.js';
 export * from './runtime/run-worker.js';
+export * from './runtime/worker-main.js';
 export * from './metrics/metrics.js';
 export * from './metrics/ops-server.js';
 export * from './metrics/instrument-store.js';
