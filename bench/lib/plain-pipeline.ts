@@ -5,10 +5,12 @@ import { probeMedia, type OrionConfig, type RawImage } from '@orion/shared';
 import { associate } from '../../apps/cluster-worker/src/associate.js';
 import { buildEntities } from '../../apps/cluster-worker/src/build-entities.js';
 import type { GatheredObservation } from '../../apps/cluster-worker/src/gather.js';
-import { decodeShardFrames } from '../../apps/detect-worker/src/decode/decode-shard.js';
+import { decodeShardFrames, type DecodedFrame } from '../../apps/detect-worker/src/decode/decode-shard.js';
 import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
 import { CROP_MAX_SIDE, cropRegion } from '../../apps/detect-worker/src/output/crops.js';
 import { detectorOptions } from '../../apps/detect-worker/src/settings.js';
+import { forEachFrameBatch } from '../../apps/detect-worker/src/shard/frame-batches.js';
+import { frameDetection } from '../../apps/detect-worker/src/shard/frame-detection.js';
 import { embedWorkerSettings } from '../../apps/embed-worker/src/settings.js';
 
 /** Where the plain loop's time went, in milliseconds. */
@@ -94,7 +96,7 @@ export class PlainPipeline {
         chunk.forEach((c, i) => (c.obs.embedding = results[i]!.embedding));
       }
     };
-    const detectBatch = async (batch: { index: number; t: number; image: RawImage }[]) => {
+    const detectBatch = async (batch: DecodedFrame[]) => {
       let s = performance.now();
       const { detections } = await detector.detect(batch.map((f) => f.image));
       t.detectMs += performance.now() - s;
@@ -106,16 +108,7 @@ export class PlainPipeline {
           const obs: GatheredObservation = {
             id: `0:${observations.length}`,
             shard: 0,
-            detection: {
-              id: observations.length,
-              frame: frame.index,
-              t: frame.t,
-              box: d.box,
-              class: d.classId,
-              label: d.label,
-              score: d.score,
-              top5: d.top5,
-            },
+            detection: frameDetection(observations.length, frame, d),
             verification: null,
             embedding: null,
           };
@@ -139,25 +132,16 @@ export class PlainPipeline {
       await embed();
     };
 
-    let batch: { index: number; t: number; image: RawImage }[] = [];
-    let waitStart = performance.now();
-    for await (const frame of decodeShardFrames({
+    const decoded = decodeShardFrames({
       input: file,
       startSeconds: 0,
       endSeconds: durationSeconds,
       fps: config.pipeline.targetFps,
-    })) {
-      t.decodeMs += performance.now() - waitStart;
-      frames++;
-      batch.push(frame);
-      if (batch.length === detector.batchSize) {
-        await detectBatch(batch);
-        batch = [];
-      }
-      waitStart = performance.now();
-    }
-    t.decodeMs += performance.now() - waitStart;
-    if (batch.length) await detectBatch(batch);
+    });
+    t.decodeMs = await forEachFrameBatch(decoded, detector.batchSize, async (batch) => {
+      frames += batch.length;
+      await detectBatch(batch);
+    });
     await embed(true);
 
     let s = performance.now();

@@ -1,20 +1,12 @@
-import {
-  QueueName,
-  createServiceContext,
-  runWorker,
-  startWorkerOps,
-  type ClusterJobResult,
-} from '@orion/shared';
+import { QueueName, workerMain, type ClusterJobResult } from '@orion/shared';
+import { siblingModule } from '@orion/threads';
 
-// Entry point of the cluster-worker process: one video at a time per job thread, clean shutdown.
-const ctx = await createServiceContext('cluster-worker');
-const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const running = await runWorker(ctx, {
+// Entry point of the cluster-worker process: one video at a time per job thread.
+await workerMain({
+  name: 'cluster-worker',
   queue: QueueName.cluster,
-  processor: new URL(`./processor.${ext}`, import.meta.url),
-  concurrency: 1,
+  processor: siblingModule(import.meta.url, './processor'),
+  concurrency: () => 1,
+  onCompleted: (metrics, result: ClusterJobResult) =>
+    metrics.itemsProcessed.inc({ queue: QueueName.cluster, kind: 'observations' }, result.observations),
 });
-const ops = await startWorkerOps(ctx, running, (metrics, result: ClusterJobResult) =>
-  metrics.itemsProcessed.inc({ queue: QueueName.cluster, kind: 'observations' }, result.observations),
-);
-ctx.logger.info({ queue: QueueName.cluster, opsPort: ops.port }, 'cluster-worker ready');

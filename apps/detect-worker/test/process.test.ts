@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,11 +6,10 @@ import {
   QueueName,
   createQueue,
   createRedisConnection,
-  projectRoot,
   videoKeys,
   type DetectJobResult,
 } from '@orion/shared';
-import { fixturePath, modelPath } from '@orion/testkit';
+import { fixturePath, modelPath, startAppProcess } from '@orion/testkit';
 import { storeFor, tempDirs, testEnv } from './support.js';
 
 // The detect-worker process as `npm run dev` starts it.
@@ -19,31 +17,7 @@ import { storeFor, tempDirs, testEnv } from './support.js';
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
 
-function startWorkerProcess(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=orion-source',
-      '--import',
-      'tsx',
-      join(projectRoot(), 'apps', 'detect-worker', 'src', 'main.ts'),
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(output)) {
-      if (child.exitCode !== null) throw new Error(`detect-worker exited early:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`detect-worker never printed ${pattern}:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, exit, waitFor, output: () => output };
-}
+const startWorkerProcess = (env: Record<string, string>) => startAppProcess('detect-worker', env);
 
 /** The value of the Prometheus sample `name{…}` whose labels include `labels`. */
 function metricValue(text: string, name: string, labels: Record<string, string>): number | undefined {

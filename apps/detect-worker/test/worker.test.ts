@@ -1,23 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   QueueName,
-  createLogger,
-  createQueue,
-  createRedisConnection,
   readShardCrops,
   readShardDetections,
-  startWorker,
   videoKeys,
   type DetectJobData,
   type DetectJobResult,
-  type RunningWorker,
-  type JobProgress,
 } from '@orion/shared';
-import { fixturePath } from '@orion/testkit';
+import { TestWorkers, fixturePath, type TestWorker } from '@orion/testkit';
 import { storeFor, testEnv } from './support.js';
 
 // The detect worker as deployed: a BullMQ worker on the real Redis whose job threads load YOLOX-Nano
@@ -25,10 +17,7 @@ import { storeFor, testEnv } from './support.js';
 
 const env = testEnv();
 const { store } = storeFor(env);
-const connection = createRedisConnection(inject('redisUrl'), 'detect-worker-test');
-const prefix = `test-${randomUUID()}`;
-const queue = createQueue(QueueName.detect, { connection, prefix });
-const logger = createLogger({ name: 'detect-worker-test', level: 'silent' });
+const workers = new TestWorkers(inject('redisUrl'), 'detect-worker-test');
 const videoId = 'tud';
 const tud: DetectJobData = {
   videoId,
@@ -37,9 +26,7 @@ const tud: DetectJobData = {
   shard: { index: 0, count: 1, startSeconds: 0, endSeconds: 2.84 },
   targetFps: 25,
 };
-const progress: JobProgress[] = [];
-const stalled: string[] = [];
-let running: RunningWorker;
+let detect: TestWorker<'detect'>;
 
 beforeAll(async () => {
   await store.put(tud.sourceKey, await readFile(fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4')));
@@ -47,40 +34,24 @@ beforeAll(async () => {
     videoKeys('broken').source,
     Buffer.from('this is not a video, only some bytes'.repeat(100)),
   );
-  running = await startWorker({
+  detect = await workers.start({
     queue: QueueName.detect,
     processor: new URL('../src/processor.ts', import.meta.url),
     concurrency: 1,
-    connection,
-    prefix,
-    logger,
     env,
     // A lock shorter than this shard's detection (about 2 s here): it expires if its renewal is ever
     // starved. packages/shared/test/run-worker.test.ts shows the same with a fixed 3.5 s of blocking.
     workerOptions: { lockDuration: 1_500, stalledInterval: 1_500 },
   });
-  running.worker.on('progress', (_job, p) => progress.push(p as JobProgress));
-  running.worker.on('stalled', (jobId) => stalled.push(jobId));
 });
 
 afterAll(async () => {
-  await running?.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await connection.quit();
+  await workers.close();
   await store.deletePrefix('videos/');
   await store.close();
 });
 
-async function runJob(data: unknown, opts: Parameters<typeof queue.add>[2] = {}) {
-  const job = await queue.add('detect', data as DetectJobData, opts);
-  for (;;) {
-    const state = await job.getState();
-    if (state === 'completed' || state === 'failed') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return (await queue.getJob(job.id!))!;
-}
+const runJob = (data: unknown, opts?: Parameters<TestWorker<'detect'>['run']>[1]) => detect.run(data, opts);
 
 describe('detect worker on a real queue and store', () => {
   it('detects a whole shard without stalling, stores detections and crops, and returns a summary', async () => {
@@ -97,9 +68,9 @@ describe('detect worker on a real queue and store', () => {
     expect(['cpu', 'cuda']).toContain(result.executionProvider);
     expect(result.timings.inferenceMs).toBeGreaterThan(0);
     expect(job.attemptsMade).toBe(1);
-    expect(stalled).toEqual([]);
-    expect(progress.length).toBeGreaterThan(1);
-    expect(progress.at(-1)).toEqual({ stage: 'detect', done: 71, total: 71, percent: 100 });
+    expect(detect.stalled).toEqual([]);
+    expect(detect.progress.length).toBeGreaterThan(1);
+    expect(detect.progress.at(-1)).toEqual({ stage: 'detect', done: 71, total: 71, percent: 100 });
 
     const detections = await readShardDetections(store, videoId, 0);
     expect(detections.sampling).toEqual({ fps: 25, firstFrame: 0, frameCount: 71 });

@@ -1,43 +1,17 @@
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   QueueName,
   createQueue,
   createRedisConnection,
-  projectRoot,
   readShardEmbeddings,
   type EmbedJobResult,
 } from '@orion/shared';
-import { join } from 'node:path';
+import { startAppProcess } from '@orion/testkit';
 import { detectVideoShard, storeFor, testEnv } from './support.js';
 
 // The embed-worker process as `npm run dev` starts it.
 
-function startWorkerProcess(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=orion-source',
-      '--import',
-      'tsx',
-      join(projectRoot(), 'apps', 'embed-worker', 'src', 'main.ts'),
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(output)) {
-      if (child.exitCode !== null) throw new Error(`embed-worker exited early:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`embed-worker never printed ${pattern}:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, exit, waitFor, output: () => output };
-}
+const startWorkerProcess = (env: Record<string, string>) => startAppProcess('embed-worker', env);
 
 const connection = createRedisConnection(inject('redisUrl'), 'embed-process-test');
 afterAll(() => connection.quit());

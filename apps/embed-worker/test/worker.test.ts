@@ -1,22 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEmbeddingModel, dot, writeSyntheticClip } from '@orion/embeddings';
 import {
   QueueName,
-  createLogger,
-  createQueue,
-  createRedisConnection,
   readShardCrops,
   readShardDetections,
   readShardEmbeddings,
-  startWorker,
   videoKeys,
   type EmbedJobData,
   type EmbedJobResult,
-  type RunningWorker,
-  type JobProgress,
 } from '@orion/shared';
-import { modelPath } from '@orion/testkit';
+import { TestWorkers, modelPath } from '@orion/testkit';
 import { storeShardOutput } from '../../detect-worker/src/output/shard-output.js';
 import { detectVideoShard, storeFor, tempDirs, testEnv } from './support.js';
 
@@ -26,46 +19,21 @@ import { detectVideoShard, storeFor, tempDirs, testEnv } from './support.js';
 const dirs = tempDirs();
 const env = testEnv();
 const { store } = storeFor(env);
-const connection = createRedisConnection(inject('redisUrl'), 'embed-worker-test');
-const logger = createLogger({ name: 'embed-worker-test', level: 'silent' });
+const workers = new TestWorkers(inject('redisUrl'), 'embed-worker-test');
 const shard = { index: 0, count: 1, startSeconds: 0, endSeconds: 16 };
 const job = (videoId: string): EmbedJobData => ({ videoId, tenantId: 'acme', shard });
-const workers: RunningWorker[] = [];
-const queues: ReturnType<typeof createQueue>[] = [];
 
 /** A worker with its own queue prefix; progress and stalls recorded. */
-async function startEmbedWorker(workerEnv: Record<string, string>) {
-  const prefix = `test-${randomUUID()}`;
-  const queue = createQueue(QueueName.embed, { connection, prefix });
-  queues.push(queue);
-  const running = await startWorker({
+const startEmbedWorker = (workerEnv: Record<string, string>) =>
+  workers.start({
     queue: QueueName.embed,
     processor: new URL('../src/processor.ts', import.meta.url),
     concurrency: 1,
-    connection,
-    prefix,
-    logger,
     env: workerEnv,
     // A lock this short expires within 0.3 s if its renewal is ever starved by inference; a shard
     // of ~130 crops takes longer than that to embed.
     workerOptions: { lockDuration: 300, stalledInterval: 300 },
   });
-  workers.push(running);
-  const progress: JobProgress[] = [];
-  const stalled: string[] = [];
-  running.worker.on('progress', (_job, p) => progress.push(p as JobProgress));
-  running.worker.on('stalled', (jobId) => stalled.push(jobId));
-  const run = async (data: EmbedJobData, opts: Parameters<typeof queue.add>[2] = {}) => {
-    const added = await queue.add('embed', data, opts);
-    for (;;) {
-      const state = await added.getState();
-      if (state === 'completed' || state === 'failed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return (await queue.getJob(added.id!))!;
-  };
-  return { run, progress, stalled };
-}
 
 const keysOf = (videoId: string) => {
   const k = videoKeys(videoId).shard(0);
@@ -81,12 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  for (const q of queues) {
-    await q.obliterate({ force: true });
-    await q.close();
-  }
-  await connection.quit();
+  await workers.close();
   await store.deletePrefix('videos/');
   await store.close();
   await dirs.cleanup();

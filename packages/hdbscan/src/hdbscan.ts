@@ -1,6 +1,4 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { siblingModule, startThread } from '@orion/threads';
 import { resolveOptions, type HdbscanOptions } from './options.js';
 import { toPointMatrix, type Points } from './points.js';
 import type { HdbscanResult } from './result.js';
@@ -9,20 +7,6 @@ import type { WorkerReply, WorkerRequest } from './worker/messages.js';
 export interface RunOptions {
   /** Aborting terminates the worker and rejects with the signal's reason. */
   signal?: AbortSignal;
-}
-
-/**
- * Starts the worker entry beside this module: `.js` when built; `.ts` when running from source (tests,
- * `tsx`), where the new thread first registers tsx's loader itself (Node 20 does not apply a parent's
- * `--import` loader hooks to a worker).
- */
-function startWorker(request: WorkerRequest, transferList: ArrayBuffer[]): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./worker/hdbscan-worker${extension}`, import.meta.url);
-  if (extension !== '.ts') return new Worker(entry, { workerData: request, transferList });
-  const loader = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: request, transferList });
 }
 
 /**
@@ -46,7 +30,10 @@ export async function hdbscan(
   const request: WorkerRequest = { data, rows: matrix.rows, cols: matrix.cols, options: resolved };
 
   return new Promise<HdbscanResult>((resolve, reject) => {
-    const worker = startWorker(request, [data.buffer as ArrayBuffer]);
+    const worker = startThread(siblingModule(import.meta.url, './worker/hdbscan-worker'), {
+      workerData: request,
+      transferList: [data.buffer as ArrayBuffer],
+    });
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;

@@ -1,31 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import {
-  QueueName,
-  WorkerStartupError,
-  createLogger,
-  createQueue,
-  createRedisConnection,
-  startWorker,
-  type DetectJobData,
-  type RunningWorker,
-} from '@orion/shared';
+import { QueueName, WorkerStartupError, type DetectJobData } from '@orion/shared';
+import { TestWorkers } from '@orion/testkit';
 
 const processor = new URL('./fixtures/busy-processor.ts', import.meta.url);
-const connection = createRedisConnection(inject('redisUrl'), 'run-worker-test');
-const logger = createLogger({ name: 'run-worker-test', level: 'silent' });
-const workers: RunningWorker[] = [];
-const queues: ReturnType<typeof createQueue<'detect'>>[] = [];
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  for (const q of queues) {
-    await q.obliterate({ force: true });
-    await q.close();
-  }
-  await connection.quit();
-});
+const workers = new TestWorkers(inject('redisUrl'), 'run-worker-test');
+afterAll(() => workers.close());
 
 /** A job that keeps its thread busy for `tenths` × 100 ms. */
 const busy = (tenths: number, tenantId = 'acme'): DetectJobData => ({
@@ -36,43 +16,22 @@ const busy = (tenths: number, tenantId = 'acme'): DetectJobData => ({
   targetFps: tenths,
 });
 
-async function setup(concurrency: number, env: Record<string, string> = {}, lockDuration = 30_000) {
-  const prefix = `test-${randomUUID()}`;
-  const queue = createQueue(QueueName.detect, { connection, prefix });
-  queues.push(queue);
-  const running = await startWorker({
+function setup(concurrency: number, env: Record<string, string> = {}, lockDuration = 30_000) {
+  return workers.start({
     queue: QueueName.detect,
     processor,
     concurrency,
-    connection,
-    prefix,
-    logger,
     env: { ORION_MODELS_DIR: '/nowhere/models', ...env },
     workerOptions: { lockDuration, stalledInterval: Math.min(lockDuration, 30_000) },
   });
-  workers.push(running);
-  const stalled: string[] = [];
-  const progress: unknown[] = [];
-  running.worker.on('stalled', (id) => stalled.push(id));
-  running.worker.on('progress', (_job, p) => progress.push(p));
-  return { queue, running, stalled, progress };
-}
-
-async function settled(queue: ReturnType<typeof createQueue<'detect'>>, id: string) {
-  for (;;) {
-    const state = await queue.getJobState(id);
-    // Read the job after seeing it finished: a snapshot taken before could predate a retry.
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(id))!;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('startWorker (BullMQ worker with job threads)', () => {
   it('keeps renewing the lock while a job blocks its thread for longer than the lock', async () => {
     // A 1.5 s lock, checked every 1.5 s, and 3.5 s of blocked event loop: run inline, this job stalls.
-    const { queue, stalled, progress } = await setup(1, {}, 1_500);
+    const { queue, stalled, progress, settled } = await setup(1, {}, 1_500);
     const job = await queue.add('busy', busy(35));
-    const done = await settled(queue, job.id!);
+    const done = await settled(job.id!);
     expect(done.failedReason).toBeUndefined();
     expect(done.attemptsMade).toBe(1);
     expect(done.returnvalue.finished - done.returnvalue.started).toBeGreaterThanOrEqual(3_500);
@@ -83,35 +42,33 @@ describe('startWorker (BullMQ worker with job threads)', () => {
   });
 
   it('runs `concurrency` jobs at once, one per thread, each thread initialised once', async () => {
-    const { queue } = await setup(2);
+    const { queue, settled } = await setup(2);
     const [a, b] = await Promise.all([queue.add('busy', busy(8)), queue.add('busy', busy(8))]);
-    const [ra, rb] = (await Promise.all([settled(queue, a.id!), settled(queue, b.id!)])).map(
-      (j) => j.returnvalue,
-    );
+    const [ra, rb] = (await Promise.all([settled(a.id!), settled(b.id!)])).map((j) => j.returnvalue);
     expect(ra.threadId).not.toBe(rb.threadId);
     // The two busy periods overlap in time: they really ran side by side.
     expect(Math.max(ra.started, rb.started)).toBeLessThan(Math.min(ra.finished, rb.finished));
-    const c = await settled(queue, (await queue.add('busy', busy(1))).id!);
+    const c = await settled((await queue.add('busy', busy(1))).id!);
     expect([ra.initialisedAt, rb.initialisedAt]).toContain(c.returnvalue.initialisedAt);
   });
 
   it('fails a job with the error its processor threw, retried per the job options', async () => {
-    const { queue } = await setup(1);
+    const { queue, settled } = await setup(1);
     const job = await queue.add('busy', busy(1, 'fail'), {
       attempts: 2,
       backoff: { type: 'fixed', delay: 20 },
     });
-    const done = await settled(queue, job.id!);
+    const done = await settled(job.id!);
     expect(done.failedReason).toBe('the shard is unreadable');
     expect(done.attemptsMade).toBe(2);
   });
 
   it('replaces a thread that dies in the middle of a job', async () => {
-    const { queue } = await setup(1);
-    const before = await settled(queue, (await queue.add('busy', busy(1))).id!);
-    const crashed = await settled(queue, (await queue.add('busy', busy(1, 'crash'), { attempts: 1 })).id!);
+    const { queue, settled } = await setup(1);
+    const before = await settled((await queue.add('busy', busy(1))).id!);
+    const crashed = await settled((await queue.add('busy', busy(1, 'crash'), { attempts: 1 })).id!);
     expect(crashed.failedReason).toMatch(/job thread exited \(code 3\)/);
-    const after = await settled(queue, (await queue.add('busy', busy(1))).id!);
+    const after = await settled((await queue.add('busy', busy(1))).id!);
     expect(after.failedReason).toBeUndefined();
     expect(after.returnvalue.threadId).not.toBe(before.returnvalue.threadId);
   });

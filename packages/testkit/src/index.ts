@@ -5,3 +5,7 @@ export * from './s3-server.js';
 export * from './fixtures.js';
 export * from './videos.js';
 export * from './orion-stack.js';
+export * from './app-process.js';
+export * from './temp-dirs.js';
+export * from './worker-test-env.js';
+export * from './test-workers.js';

@@ -1,0 +1,3 @@
+export * from './start-thread.js';
+export * from './resolution-conditions.js';
+export * from './sibling-module.js';
