@@ -10,14 +10,18 @@ import {
 
 const noTime = { totalMs: 0, preprocessMs: 0, inferenceMs: 0, storeMs: 0 };
 
+function shardOf(queue: typeof QueueName.detect | typeof QueueName.embed, job: Job) {
+  const { videoId, shard } = parseJobData(queue, job.data);
+  return { videoId, shardIndex: shard.index, keys: videoKeys(videoId).shard(shard.index) };
+}
+
 /** Results of the contract's shape (results.ts) with made-up counts: 40 frames, 7 detections, 3 entities. */
 const results = {
   detect(job: Job): JobResultByQueue['detect'] {
-    const { videoId, shard } = parseJobData(QueueName.detect, job.data);
-    const keys = videoKeys(videoId).shard(shard.index);
+    const { videoId, shardIndex, keys } = shardOf(QueueName.detect, job);
     return {
       videoId,
-      shardIndex: shard.index,
+      shardIndex,
       frames: 40,
       expectedFrames: 40,
       detections: 7,
@@ -29,11 +33,10 @@ const results = {
     };
   },
   embed(job: Job): JobResultByQueue['embed'] {
-    const { videoId, shard } = parseJobData(QueueName.embed, job.data);
-    const keys = videoKeys(videoId).shard(shard.index);
+    const { videoId, shardIndex, keys } = shardOf(QueueName.embed, job);
     return {
       videoId,
-      shardIndex: shard.index,
+      shardIndex,
       count: 7,
       dim: 4,
       backend: 'vision',
