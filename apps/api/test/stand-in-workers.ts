@@ -12,36 +12,33 @@ const noTime = { totalMs: 0, preprocessMs: 0, inferenceMs: 0, storeMs: 0 };
 
 function shardOf(queue: typeof QueueName.detect | typeof QueueName.embed, job: Job) {
   const { videoId, shard } = parseJobData(queue, job.data);
-  return { videoId, shardIndex: shard.index, keys: videoKeys(videoId).shard(shard.index) };
+  const keys = videoKeys(videoId).shard(shard.index);
+  // What every stand-in shard result says alike: whose it is, and what "ran" it.
+  const common = { videoId, shardIndex: shard.index, model: 'stand-in', executionProvider: 'cpu' as const };
+  return { common, keys };
 }
 
 /** Results of the contract's shape (results.ts) with made-up counts: 40 frames, 7 detections, 3 entities. */
 const results = {
   detect(job: Job): JobResultByQueue['detect'] {
-    const { videoId, shardIndex, keys } = shardOf(QueueName.detect, job);
+    const { common, keys } = shardOf(QueueName.detect, job);
     return {
-      videoId,
-      shardIndex,
+      ...common,
       frames: 40,
       expectedFrames: 40,
       detections: 7,
-      model: 'stand-in',
       inferenceRuns: 0,
-      executionProvider: 'cpu',
       timings: { ...noTime, decodeWaitMs: 0, postprocessMs: 0, cropsMs: 0 },
       keys: { detections: keys.detections, crops: keys.crops, cropsIndex: keys.cropsIndex },
     };
   },
   embed(job: Job): JobResultByQueue['embed'] {
-    const { videoId, shardIndex, keys } = shardOf(QueueName.embed, job);
+    const { common, keys } = shardOf(QueueName.embed, job);
     return {
-      videoId,
-      shardIndex,
+      ...common,
       count: 7,
       dim: 4,
       backend: 'vision',
-      model: 'stand-in',
-      executionProvider: 'cpu',
       multimodal: false,
       verification: null,
       timings: { ...noTime, readMs: 0, textMs: 0 },
