@@ -1,5 +1,6 @@
 import type { CreateEmbeddingModelOptions } from '@orion/embeddings';
 import type { Logger, OrionConfig } from '@orion/shared';
+import { CodedError } from '@orion/shared';
 
 /** How the embed-worker runs, from the configuration. */
 export interface EmbedWorkerSettings {
@@ -34,12 +35,8 @@ export function embedWorkerSettings(config: OrionConfig, logger?: Logger): Embed
 }
 
 /** A combination of settings that cannot work; the message names the variables to change. */
-export class EmbedSettingsError extends Error {
+export class EmbedSettingsError extends CodedError {
   readonly code = 'ERR_EMBED_SETTINGS';
-  constructor(message: string) {
-    super(message);
-    this.name = 'EmbedSettingsError';
-  }
 }
 
 export function checkEmbedSettings(config: OrionConfig): void {

@@ -43,3 +43,4 @@ export * from './metrics/instrument-store.js';
 export * from './formats/embeddings.js';
 export * from './formats/entities.js';
 export * from './metrics/worker-ops.js';
+export * from './errors/coded-error.js';

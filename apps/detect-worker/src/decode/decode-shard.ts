@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
-import type { RawImage } from '@orion/shared';
+import { CodedError, type RawImage } from '@orion/shared';
 import { sampleTime, shardFrameRange, toRational, type FrameRange } from './frame-range.js';
 import { readPpmFrames } from './ppm-frames.js';
 
@@ -23,12 +23,8 @@ export interface DecodedFrame {
 const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 
 /** ffmpeg could not read the shard; the message carries ffmpeg's own last words. */
-export class DecodeError extends Error {
+export class DecodeError extends CodedError {
   readonly code = 'ERR_DECODE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DecodeError';
-  }
 }
 
 /** The input without its query string: presigned URLs carry credentials that must not reach logs. */

@@ -1,4 +1,5 @@
 import type { Tensor } from 'onnxruntime-node';
+import { CodedError } from '@orion/shared';
 
 /** A box proposed by the model, in model input pixels, before NMS. */
 export interface Candidate {
@@ -36,12 +37,8 @@ export type OutputDecoder = (
 ) => DecodedOutput;
 
 /** The output's shape does not fit the manifest; a wrong manifest for this file, so fail loudly. */
-export class OutputShapeError extends Error {
+export class OutputShapeError extends CodedError {
   readonly code = 'ERR_OUTPUT_SHAPE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutputShapeError';
-  }
 }
 
 export function tensorOf(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { videoKeys } from '../queues/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { parseOrThrow } from '../validation/parse-or-throw.js';
+import { CodedError } from '../errors/coded-error.js';
 
 /**
  * `videos/{id}/shards/{k}/detections.json`: what the detector saw in one shard (docs/formats.md).
@@ -77,11 +78,10 @@ export type Detection = z.infer<typeof detectionSchema>;
 export type DetectionsFile = z.infer<typeof detectionsFileSchema>;
 
 /** A stored shard file that does not follow its format; names the key and the fields. */
-export class InvalidShardFileError extends Error {
+export class InvalidShardFileError extends CodedError {
   readonly code = 'ERR_INVALID_SHARD_FILE';
   constructor(key: string, issues: string[]) {
     super(`Invalid shard file ${key}: ${issues.join('; ')}`);
-    this.name = 'InvalidShardFileError';
   }
 }
 

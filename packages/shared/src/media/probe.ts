@@ -1,5 +1,6 @@
 import ffmpeg from 'fluent-ffmpeg';
 import type { ReadLocation } from '../storage/object-store.js';
+import { CodedError } from '../errors/coded-error.js';
 
 /** What Orion needs to know about a video before planning it. */
 export interface MediaProbe {
@@ -11,12 +12,8 @@ export interface MediaProbe {
 }
 
 /** The file is not a usable video; the message says why, in words a user can act on. */
-export class InvalidMediaError extends Error {
+export class InvalidMediaError extends CodedError {
   readonly code = 'ERR_INVALID_MEDIA';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidMediaError';
-  }
 }
 
 function parseRate(rate: string | undefined): number {

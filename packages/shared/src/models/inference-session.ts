@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ModelManifest } from './manifest.js';
 import type { ResolvedModel } from './resolve-model.js';
 import type { ExecutionProvider, ExecutionProviderSetting } from '../vocabulary.js';
+import { CodedError } from '../errors/coded-error.js';
 
 export interface SessionSettings {
   executionProvider: ExecutionProviderSetting;
@@ -44,20 +45,15 @@ export interface ModelSession<M extends ModelManifest = ModelManifest> {
 }
 
 /** The requested execution provider cannot run this model here. */
-export class ExecutionProviderError extends Error {
+export class ExecutionProviderError extends CodedError {
   readonly code = 'ERR_EXECUTION_PROVIDER';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExecutionProviderError';
-  }
 }
 
 /** The ONNX file does not have the input the manifest describes. */
-export class ModelMismatchError extends Error {
+export class ModelMismatchError extends CodedError {
   readonly code = 'ERR_MODEL_MISMATCH';
   constructor(model: string, path: string, detail: string) {
     super(`Model "${model}" (${path}) does not match its manifest: ${detail}`);
-    this.name = 'ModelMismatchError';
   }
 }
 

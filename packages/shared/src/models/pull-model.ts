@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { findManifest } from './find-manifest.js';
 import { ModelFileError, checkFile } from './resolve-model.js';
+import { CodedError } from '../errors/coded-error.js';
 
 export interface PulledFile {
   file: string;
@@ -21,12 +22,8 @@ export interface PullOptions {
 }
 
 /** The download failed (network, HTTP status) or the manifest has no URL for a missing file. */
-export class ModelDownloadError extends Error {
+export class ModelDownloadError extends CodedError {
   readonly code = 'ERR_MODEL_DOWNLOAD';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelDownloadError';
-  }
 }
 
 /**

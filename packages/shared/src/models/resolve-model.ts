@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { findManifest } from './find-manifest.js';
 import type { ClassificationManifest, DetectionManifest, ModelManifest } from './manifest.js';
 import { sha256File } from './sha256.js';
+import { CodedError } from '../errors/coded-error.js';
 
 /** A model whose files are present and match their sha256, with its labels read. */
 export interface ResolvedModel<M extends ModelManifest = ModelManifest> {
@@ -19,7 +20,7 @@ export interface ResolvedModel<M extends ModelManifest = ModelManifest> {
 export const PULL_COMMAND = 'npm run models -w @orion/detect-worker -- pull';
 
 /** A model file (weights or labels) is missing or does not match its manifest's sha256. */
-export class ModelFileError extends Error {
+export class ModelFileError extends CodedError {
   readonly code = 'ERR_MODEL_FILE';
   constructor(
     readonly model: string,
@@ -28,16 +29,14 @@ export class ModelFileError extends Error {
     detail: string,
   ) {
     super(`Model file ${problem}: ${path} (model "${model}"): ${detail}`);
-    this.name = 'ModelFileError';
   }
 }
 
 /** The model exists but does another job than the caller needs (e.g. a classifier as detector). */
-export class WrongModelTaskError extends Error {
+export class WrongModelTaskError extends CodedError {
   readonly code = 'ERR_MODEL_TASK';
   constructor(model: string, expected: string, actual: string) {
     super(`Model "${model}" is a ${actual} model; a ${expected} model is needed here`);
-    this.name = 'WrongModelTaskError';
   }
 }
 
