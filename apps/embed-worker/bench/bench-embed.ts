@@ -20,8 +20,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEmbeddingModel, writeSyntheticClip, type EmbeddingModel } from '@orion/embeddings';
+import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
 import { FsObjectStore, readShardCrops, readShardDetections, sharedDir } from '@orion/shared';
+import { writeSyntheticClip } from '@orion/testkit';
 import { detectShard } from '../../detect-worker/src/detect-shard.js';
 import { Detector } from '../../detect-worker/src/detect/detector.js';
 

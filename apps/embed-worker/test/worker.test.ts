@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEmbeddingModel, dot, writeSyntheticClip } from '@orion/embeddings';
+import { createEmbeddingModel, dot } from '@orion/embeddings';
 import {
   QueueName,
   createLogger,
@@ -16,7 +16,7 @@ import {
   type RunningWorker,
   type StageProgress,
 } from '@orion/shared';
-import { modelPath } from '@orion/testkit';
+import { modelPath, writeSyntheticClip } from '@orion/testkit';
 import { storeShardOutput } from '../../detect-worker/src/output/shard-output.js';
 import { detectVideoShard, storeFor, tempDirs, testEnv } from './support.js';
 

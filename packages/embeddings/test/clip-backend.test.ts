@@ -10,11 +10,10 @@ import {
   ClipEmbeddingModel,
   createEmbeddingModel,
   dot,
-  writeSyntheticClip,
   type EmbeddingModel,
-  type SyntheticClip,
 } from '@orion/embeddings';
 import { ModelFileError } from '@orion/shared';
+import { writeSyntheticClip, type SyntheticClip } from '@orion/testkit';
 
 // The clip backend's plumbing on generated encoders with the CLIP ONNX contract (pixel_values →
 // image_embeds, input_ids + attention_mask → text_embeds). Their space knows three words: "red",

@@ -5,3 +5,5 @@ export * from './s3-server.js';
 export * from './fixtures.js';
 export * from './videos.js';
 export * from './orion-stack.js';
+export * from './onnx-writer.js';
+export * from './synthetic-clip.js';
