@@ -2,17 +2,27 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@orion/testkit';
-import { KEYS, makeMedia, startApi, type ApiHarness } from '../../../apps/api/test/harness.js';
-import { startStandInWorkers } from '../../../apps/api/test/stand-in-workers.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  TEST_API_KEYS as KEYS,
+  apiProcess,
+  freePort,
+  makeUploadMedia,
+  startApp,
+  startStandInWorkers,
+  type ApiHarness,
+  type UploadMedia,
+} from '@orion/testkit';
 
 const BIN = fileURLToPath(new URL('../bin/orion.js', import.meta.url));
 
 let api: ApiHarness;
-let media: Awaited<ReturnType<typeof makeMedia>>;
+let media: UploadMedia;
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
+  [api, media] = await Promise.all([
+    startApp(apiProcess, { servers: { redisUrl: inject('redisUrl'), s3: inject('s3') } }),
+    makeUploadMedia(),
+  ]);
 });
 afterAll(async () => {
   await api?.close();
@@ -41,8 +51,8 @@ describe('orion CLI', () => {
     const ids = (JSON.parse(sub.stdout) as { videos: { id: string; shards: number }[] }).videos;
     expect(ids.map((v) => v.shards)).toEqual([3, 1]);
 
-    // Stand-in stage processors (apps/api/test/stand-in-workers.ts) play the workers' part.
-    const workers = startStandInWorkers(api.prefix);
+    // Stand-in stage processors (`startStandInWorkers` in @orion/testkit) play the workers' part.
+    const workers = startStandInWorkers(api);
     try {
       const watch = await orion(['status', '--watch', '--interval', '200', ...ids.map((v) => v.id)]);
       expect(watch.code).toBe(0);

@@ -7,3 +7,7 @@ export * from './videos.js';
 export * from './orion-stack.js';
 export * from './onnx-writer.js';
 export * from './synthetic-clip.js';
+export * from './api-harness.js';
+export * from './api-process.js';
+export * from './upload-media.js';
+export * from './stand-in-workers.js';

@@ -1,5 +1,4 @@
 import { Worker, type Job } from 'bullmq';
-import { inject } from 'vitest';
 import { QueueName, createRedisConnection } from '@orion/shared';
 
 /**
@@ -8,7 +7,7 @@ import { QueueName, createRedisConnection } from '@orion/shared';
  * workers return, or fail when `fail(job)` says so. The real workers have their own tests.
  */
 export function startStandInWorkers(
-  prefix: string,
+  api: { redisUrl: string; prefix: string },
   fail: (job: Job) => Promise<boolean> = async () => false,
 ) {
   const make = (queue: QueueName, result: object) =>
@@ -18,7 +17,7 @@ export function startStandInWorkers(
         if (await fail(job)) throw new Error('corrupt shard: invalid NAL unit size');
         return result;
       },
-      { connection: createRedisConnection(inject('redisUrl')), prefix },
+      { connection: createRedisConnection(api.redisUrl), prefix: api.prefix },
     );
   const workers = [
     make(QueueName.detect, { frames: 40, detections: 7, executionProvider: 'cpu' }),
