@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   TEST_API_KEYS as KEYS,
@@ -13,8 +11,7 @@ import {
   type ApiHarness,
   type UploadMedia,
 } from '@orion/testkit';
-
-const BIN = fileURLToPath(new URL('../bin/orion.js', import.meta.url));
+import { runOrion } from './support/run-orion.js';
 
 let api: ApiHarness;
 let media: UploadMedia;
@@ -29,19 +26,9 @@ afterAll(async () => {
   await media?.cleanup();
 });
 
-/** Runs the real `orion` executable and collects its output and exit code. */
-function orion(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ORION_API_URL: api.url, ORION_API_KEY: KEYS.acme, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `orion` executable, pointed at the test API with acme's key unless `env` says otherwise. */
+const orion = (args: string[], env: Record<string, string> = {}) =>
+  runOrion(args, { ORION_API_URL: api.url, ORION_API_KEY: KEYS.acme, ...env });
 
 describe('orion CLI', () => {
   it('submits two files and prints their ids, then status --watch follows both to completed', async () => {
