@@ -5,7 +5,7 @@
  *   - the worker: each shard as a detect job through BullMQ, its job threads and the store, and the
  *     ratio of its wall time per shard to decode + detection measured alone.
  *
- *   npm run bench -w @orion/detect-worker -- [--fps 25] [--shard-seconds 2] [--repeat 3]
+ *   npm run bench:detect -- [--fps 25] [--shard-seconds 2] [--repeat 3]
  *
  * Settings (model, threads, provider) come from the environment as for the worker. Results are also
  * written to bench/results/detect-<time>.json (ignored by git).

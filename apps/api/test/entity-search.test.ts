@@ -17,7 +17,8 @@ import {
   type EntitiesFile,
   type VideoRecord,
 } from '@orion/shared';
-import { createEmbeddingModel, writeSyntheticClip, type EmbeddingModel } from '@orion/embeddings';
+import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
+import { writeSyntheticClip } from '@orion/testkit';
 import { EntitySearch, labelsInText } from '../src/services/entity-search.js';
 
 // The clip text path of search, on a small generated image–text model (no CLIP weights exist here):

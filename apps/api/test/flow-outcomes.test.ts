@@ -3,23 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName } from '@orion/shared';
 import { verifyCallback } from '../src/workers/callback-signature.js';
-import { fileForm, makeMedia, startApi, type ApiHarness } from './harness.js';
-import { startStandInWorkers } from './stand-in-workers.js';
+import { fileForm, makeUploadMedia, startStandInWorkers, type UploadMedia } from '@orion/testkit';
+import { startApi, type ApiHarness } from './harness.js';
 
-// Stand-in stage processors (see stand-in-workers.ts) exercise the flow's fan-in, failure policy,
+// Stand-in stage processors (`startStandInWorkers` in @orion/testkit) exercise the flow's fan-in, failure policy,
 // finalize step and callbacks on real queues.
 const FAILING_SHARD = 1;
 
 let api: ApiHarness;
-let media: Awaited<ReturnType<typeof makeMedia>>;
+let media: UploadMedia;
 let standIns: { close(): Promise<unknown> } | undefined;
 const callbacks: { headers: IncomingMessage['headers']; body: string }[] = [];
 let callbackUrl: string;
 let closeReceiver: () => Promise<void>;
 
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
-  standIns = startStandInWorkers(api.prefix, async (job) => {
+  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeUploadMedia()]);
+  standIns = startStandInWorkers(api, async (job) => {
     if (job.queueName !== QueueName.detect || job.data.shard.index !== FAILING_SHARD) return false;
     return (await api.deps.videos.get(job.data.videoId))?.tags.includes('fail-shard') ?? false;
   });

@@ -1,21 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIDEO_STATES } from '@orion/shared';
 import { VideoState } from '@orion/shared/api';
-import { KEYS, fileForm, makeMedia, startApi, type ApiHarness, type TestResponse } from './harness.js';
+import {
+  TEST_API_KEYS as KEYS,
+  fileForm,
+  makeUploadMedia,
+  startStandInWorkers,
+  type TestResponse,
+  type UploadMedia,
+} from '@orion/testkit';
+import { startApi, type ApiHarness } from './harness.js';
 import { OpenApiValidator, type OpenApiDoc } from './openapi-validator.js';
-import { startStandInWorkers } from './stand-in-workers.js';
 
 let api: ApiHarness;
-let media: Awaited<ReturnType<typeof makeMedia>>;
+let media: UploadMedia;
 let doc: OpenApiDoc;
 let validator: OpenApiValidator;
 let standIns: { close(): Promise<unknown> } | undefined;
 
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
+  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeUploadMedia()]);
   validator = await OpenApiValidator.load(api.url);
   doc = validator.doc;
-  standIns = startStandInWorkers(api.prefix);
+  standIns = startStandInWorkers(api);
 });
 afterAll(async () => {
   await standIns?.close();

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName, jobIds } from '@orion/shared';
-import { fileForm, makeMedia, startApi, type ApiHarness } from './harness.js';
+import { fileForm, makeUploadMedia, type UploadMedia } from '@orion/testkit';
+import { startApi, type ApiHarness } from './harness.js';
 
 let api: ApiHarness;
-let media: Awaited<ReturnType<typeof makeMedia>>;
+let media: UploadMedia;
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi({ storage: 's3' }), makeMedia()]);
+  [api, media] = await Promise.all([startApi({ storage: 's3' }), makeUploadMedia()]);
 });
 afterAll(async () => {
   await api?.deps.store.deletePrefix('');

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName, jobIds, videoKeys } from '@orion/shared';
-import { KEYS, fileForm, makeMedia, startApi, type ApiHarness } from './harness.js';
+import { TEST_API_KEYS as KEYS, fileForm, makeUploadMedia, type UploadMedia } from '@orion/testkit';
+import { startApi, type ApiHarness } from './harness.js';
 
 let api: ApiHarness;
-let media: Awaited<ReturnType<typeof makeMedia>>;
+let media: UploadMedia;
 
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi(), makeMedia()]);
+  [api, media] = await Promise.all([startApi(), makeUploadMedia()]);
 });
 afterAll(async () => {
   await api?.close();

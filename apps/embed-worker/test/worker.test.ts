@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEmbeddingModel, dot, writeSyntheticClip } from '@orion/embeddings';
+import { createEmbeddingModel, dot } from '@orion/embeddings';
 import {
   QueueName,
   readShardCrops,
@@ -9,7 +9,7 @@ import {
   type EmbedJobData,
   type EmbedJobResult,
 } from '@orion/shared';
-import { TestWorkers, modelPath } from '@orion/testkit';
+import { TestWorkers, modelPath, writeSyntheticClip } from '@orion/testkit';
 import { storeShardOutput } from '../../detect-worker/src/output/shard-output.js';
 import { detectVideoShard, storeFor, tempDirs, testEnv } from './support.js';
 

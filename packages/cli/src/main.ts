@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
 import { evaluate } from './commands/evaluate.js';
+import { registerModels } from './commands/models.js';
 import { entities, recluster, search } from './commands/results.js';
 import { status } from './commands/status.js';
 import { submit } from './commands/submit.js';
@@ -139,6 +140,8 @@ program
   .action(async (video: string, o: { gt: string; gtFormat: string; fps?: number; json?: boolean }) => {
     await evaluate(client(), video, o);
   });
+
+registerModels(program);
 
 try {
   await program.parseAsync();

@@ -1,37 +1,34 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@orion/testkit';
-import { KEYS, makeMedia, startApi, type ApiHarness } from '../../../apps/api/test/harness.js';
-import { startStandInWorkers } from '../../../apps/api/test/stand-in-workers.js';
-
-const BIN = fileURLToPath(new URL('../bin/orion.js', import.meta.url));
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  TEST_API_KEYS as KEYS,
+  apiProcess,
+  freePort,
+  makeUploadMedia,
+  startApp,
+  startStandInWorkers,
+  type ApiHarness,
+  type UploadMedia,
+} from '@orion/testkit';
+import { runOrion } from './support/run-orion.js';
 
 let api: ApiHarness;
-let media: Awaited<ReturnType<typeof makeMedia>>;
+let media: UploadMedia;
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeMedia()]);
+  [api, media] = await Promise.all([
+    startApp(apiProcess, { servers: { redisUrl: inject('redisUrl'), s3: inject('s3') } }),
+    makeUploadMedia(),
+  ]);
 });
 afterAll(async () => {
   await api?.close();
   await media?.cleanup();
 });
 
-/** Runs the real `orion` executable and collects its output and exit code. */
-function orion(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ORION_API_URL: api.url, ORION_API_KEY: KEYS.acme, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `orion` executable, pointed at the test API with acme's key unless `env` says otherwise. */
+const orion = (args: string[], env: Record<string, string> = {}) =>
+  runOrion(args, { ORION_API_URL: api.url, ORION_API_KEY: KEYS.acme, ...env });
 
 describe('orion CLI', () => {
   it('submits two files and prints their ids, then status --watch follows both to completed', async () => {
@@ -41,8 +38,8 @@ describe('orion CLI', () => {
     const ids = (JSON.parse(sub.stdout) as { videos: { id: string; shards: number }[] }).videos;
     expect(ids.map((v) => v.shards)).toEqual([3, 1]);
 
-    // Stand-in stage processors (apps/api/test/stand-in-workers.ts) play the workers' part.
-    const workers = startStandInWorkers(api.prefix);
+    // Stand-in stage processors (`startStandInWorkers` in @orion/testkit) play the workers' part.
+    const workers = startStandInWorkers(api);
     try {
       const watch = await orion(['status', '--watch', '--interval', '200', ...ids.map((v) => v.id)]);
       expect(watch.code).toBe(0);

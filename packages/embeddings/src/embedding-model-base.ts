@@ -1,5 +1,6 @@
-import type { ExecutionProvider, RawImage } from '@orion/shared';
-import { toRawImage } from './image-input.js';
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import type { ExecutionProvider, InputSpec, RawImage } from '@orion/shared';
+import { batchTensor, toRawImage } from './image-input.js';
 import { COCO_LABELS, naturalName } from './labels/coco.js';
 import { TextCache } from './text-cache.js';
 import type {
@@ -117,6 +118,23 @@ export abstract class EmbeddingModelBase implements EmbeddingModel {
 
   promptFor(label: string): string {
     return this.promptTemplate.replaceAll('{}', naturalName(label));
+  }
+
+  /** One batch through an image encoder (an NCHW `spec` input), with its preprocess and inference times counted. */
+  protected async runImageEncoder(
+    session: InferenceSession,
+    spec: InputSpec,
+    images: readonly RawImage[],
+  ): Promise<InferenceSession.OnnxValueMapType> {
+    let t = performance.now();
+    const data = await batchTensor(images, spec);
+    this.counters.preprocessMs += performance.now() - t;
+    t = performance.now();
+    const outputs = await session.run({
+      [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
+    });
+    this.counters.inferenceMs += performance.now() - t;
+    return outputs;
   }
 
   protected async imagePasses(inputs: readonly ImageInput[]): Promise<ImagePass[]> {

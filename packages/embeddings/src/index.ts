@@ -13,5 +13,3 @@ export * from './clip/tokenizer.js';
 export * from './clip/clip-model-error.js';
 export * from './clip/clip-model.js';
 export * from './create-embedding-model.js';
-export * from './synthetic/onnx-writer.js';
-export * from './synthetic/synthetic-clip.js';

@@ -26,6 +26,14 @@ export interface ModelLoadOptions {
   logger?: Logger;
 }
 
+/** Batch size and multimodal text weight as asked, else their defaults: the same for every backend. */
+export function batchSettings(opts: ModelLoadOptions): { batchSize: number; multimodalTextWeight: number } {
+  return {
+    batchSize: opts.batchSize ?? DEFAULT_EMBED_BATCH_SIZE,
+    multimodalTextWeight: opts.multimodalTextWeight ?? DEFAULT_MULTIMODAL_TEXT_WEIGHT,
+  };
+}
+
 export function sessionThreads(opts: ModelLoadOptions): {
   intraOpThreads: number;
   interOpThreads: number;

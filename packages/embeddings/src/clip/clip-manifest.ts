@@ -19,6 +19,18 @@ const fileRefSchema = classificationManifestSchema.shape.model;
 
 export const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 export const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
+/** The `pixel_values` input of the usual CLIP image-tower exports: 224×224 RGB, CLIP's normalisation. */
+export const CLIP_IMAGE_INPUT = {
+  name: 'pixel_values',
+  batch: 'dynamic',
+  width: 224,
+  height: 224,
+  colorOrder: 'RGB',
+  scale: 1 / 255,
+  mean: CLIP_MEAN,
+  std: CLIP_STD,
+  resize: { mode: 'resize-crop', shortSide: 224 },
+} as const satisfies z.input<typeof inputSpecSchema>;
 /** CLIP's BPE start and end of text tokens. */
 export const START_OF_TEXT = 49406;
 export const END_OF_TEXT = 49407;
@@ -83,17 +95,7 @@ export const CLIP_VIT_B32: ClipManifest = clipManifestSchema.parse({
       sha256: 'fd6e1402a588279d1723c7534d4bcba5bc0b14b47dfab0e46f8c47b8270d7d40',
       url: `${XENOVA_B32}/onnx/vision_model.onnx`,
     },
-    input: {
-      name: 'pixel_values',
-      batch: 'dynamic',
-      width: 224,
-      height: 224,
-      colorOrder: 'RGB',
-      scale: 1 / 255,
-      mean: CLIP_MEAN,
-      std: CLIP_STD,
-      resize: { mode: 'resize-crop', shortSide: 224 },
-    },
+    input: CLIP_IMAGE_INPUT,
     output: 'image_embeds',
   },
   textEncoder: {

@@ -1,18 +1,14 @@
-import { Tensor } from 'onnxruntime-node';
 import type { InputSpec, RawImage } from '@orion/shared';
 import { EmbeddingModelBase, type BaseSettings, type ImagePass } from '../embedding-model-base.js';
-import { batchTensor, cropInputSpec } from '../image-input.js';
-import {
-  DEFAULT_EMBED_BATCH_SIZE,
-  DEFAULT_MULTIMODAL_TEXT_WEIGHT,
-  type ModelLoadOptions,
-} from '../load-options.js';
+import { cropInputSpec } from '../image-input.js';
+import { fixedOutputSize, imageOutputSize } from '../image-output-size.js';
+import { batchSettings, type ModelLoadOptions } from '../load-options.js';
 import { dot, softmax } from '../vector-math.js';
 import type { LabelScores } from '../verification.js';
 import { verifyClipFiles } from './clip-files.js';
 import { DEFAULT_CLIP_MODEL, findClipManifest, type ClipManifest } from './clip-manifest.js';
 import { ClipModelError, normalisedRows } from './clip-model-error.js';
-import { openImageTower, outputDim, probeImageDim, type ImageSession } from './image-tower.js';
+import { openImageTower, type ImageSession } from './image-tower.js';
 import { openTextTower, probeTextDim, runTextTower, type TextTower } from './text-tower.js';
 import { ClipTokenizer } from './tokenizer.js';
 
@@ -58,8 +54,8 @@ export class ClipEmbeddingModel extends EmbeddingModelBase {
       }
       text = await openTextTower(manifest, paths.text, opts);
       const spec = cropInputSpec(manifest.imageEncoder.input, opts.fit ?? 'letterbox');
-      const imageDim = outputDim(ms.session, imageOutput) ?? (await probeImageDim(ms, spec, imageOutput));
-      const textDim = outputDim(text.session, text.output) ?? (await probeTextDim(text, tokenizer));
+      const imageDim = await imageOutputSize(ms.session, spec, imageOutput);
+      const textDim = fixedOutputSize(text.session, text.output) ?? (await probeTextDim(text, tokenizer));
       if (imageDim !== textDim) {
         throw new ClipModelError(
           name,
@@ -71,8 +67,7 @@ export class ClipEmbeddingModel extends EmbeddingModelBase {
         sha256: manifest.imageEncoder.model.sha256,
         embeddingDim: imageDim,
         executionProvider: ms.provider,
-        batchSize: opts.batchSize ?? DEFAULT_EMBED_BATCH_SIZE,
-        multimodalTextWeight: opts.multimodalTextWeight ?? DEFAULT_MULTIMODAL_TEXT_WEIGHT,
+        ...batchSettings(opts),
         promptTemplate: manifest.promptTemplate,
         textCacheSize: opts.textCacheSize,
       });
@@ -84,15 +79,7 @@ export class ClipEmbeddingModel extends EmbeddingModelBase {
   }
 
   protected async runImageBatch(images: readonly RawImage[]): Promise<ImagePass[]> {
-    const { spec } = this;
-    let t = performance.now();
-    const data = await batchTensor(images, spec);
-    this.counters.preprocessMs += performance.now() - t;
-    t = performance.now();
-    const outputs = await this.ms.session.run({
-      [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
-    });
-    this.counters.inferenceMs += performance.now() - t;
+    const outputs = await this.runImageEncoder(this.ms.session, this.spec, images);
     const embeds = outputs[this.manifest.imageEncoder.output]!.data as Float32Array;
     return normalisedRows(embeds, images.length, this.embeddingDim, 'image encoder', this.name).map(
       (embedding) => ({

@@ -1,9 +1,8 @@
-import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import {
   createModelSession,
   type ClassificationManifest,
   type ExecutionProvider,
-  type InputSpec,
   type ResolvedModel,
 } from '@orion/shared';
 import { sessionThreads, type ModelLoadOptions } from '../load-options.js';
@@ -57,18 +56,4 @@ export async function openImageTower(
     ...sessionThreads(opts),
     logger: opts.logger,
   });
-}
-
-/** Embedding size from an output of shape [N, D], when the shape gives it. */
-export function outputDim(session: InferenceSession, output: string): number | undefined {
-  const meta = session.outputMetadata.find((m) => m.name === output);
-  const dim = meta?.isTensor && meta.shape.length === 2 ? meta.shape[1] : undefined;
-  return typeof dim === 'number' && dim > 0 ? dim : undefined;
-}
-
-/** The image embedding size from one run, for exports whose output shape is symbolic. */
-export async function probeImageDim(ms: ImageSession, spec: InputSpec, output: string): Promise<number> {
-  const { width, height } = spec;
-  const input = new Tensor('float32', new Float32Array(3 * width * height), [1, 3, height, width]);
-  return (await ms.session.run({ [spec.name]: input }))[output]!.data.length;
 }

@@ -1,4 +1,3 @@
-import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import {
   createModelSession,
   resolveClassificationModel,
@@ -8,15 +7,11 @@ import {
   type RawImage,
 } from '@orion/shared';
 import { EmbeddingModelBase, type BaseSettings, type ImagePass } from '../embedding-model-base.js';
-import { batchTensor, cropInputSpec } from '../image-input.js';
+import { cropInputSpec } from '../image-input.js';
+import { imageOutputSize } from '../image-output-size.js';
 import { buildCocoImageNetIndex } from '../labels/coco-imagenet.js';
 import { cocoClass, type CocoLabel } from '../labels/coco.js';
-import {
-  DEFAULT_EMBED_BATCH_SIZE,
-  DEFAULT_MULTIMODAL_TEXT_WEIGHT,
-  sessionThreads,
-  type ModelLoadOptions,
-} from '../load-options.js';
+import { batchSettings, sessionThreads, type ModelLoadOptions } from '../load-options.js';
 import { centreInPlace, normalizeInPlace, softmax } from '../vector-math.js';
 import type { LabelScores } from '../verification.js';
 
@@ -29,18 +24,6 @@ export class VisionModelError extends Error {
     super(`Model "${model}" cannot serve as the vision embedding model: ${detail}`);
     this.name = 'VisionModelError';
   }
-}
-
-/** Size of one image's features in an output of shape [N, D] or [N, D, 1, 1], if the shape says. */
-function featureSize(session: InferenceSession, output: string): number | undefined {
-  const meta = session.outputMetadata.find((m) => m.name === output);
-  if (!meta?.isTensor || meta.shape.length < 2) return undefined;
-  let size = 1;
-  for (const dim of meta.shape.slice(1)) {
-    if (typeof dim !== 'number' || dim < 0) return undefined;
-    size *= dim;
-  }
-  return size;
 }
 
 /**
@@ -87,15 +70,13 @@ export class VisionEmbeddingModel extends EmbeddingModelBase {
         }
       }
       const spec = cropInputSpec(model.manifest.input, opts.fit ?? 'letterbox');
-      const dim =
-        featureSize(ms.session, embeddingOutput) ?? (await probeFeatureSize(ms, spec, embeddingOutput));
+      const dim = await imageOutputSize(ms.session, spec, embeddingOutput);
       return new VisionEmbeddingModel(ms, spec, embeddingOutput, cocoIndex, {
         name,
         sha256: model.manifest.model.sha256,
         embeddingDim: dim,
         executionProvider: ms.provider,
-        batchSize: opts.batchSize ?? DEFAULT_EMBED_BATCH_SIZE,
-        multimodalTextWeight: opts.multimodalTextWeight ?? DEFAULT_MULTIMODAL_TEXT_WEIGHT,
+        ...batchSettings(opts),
         promptTemplate: '{}',
       });
     } catch (err) {
@@ -105,15 +86,7 @@ export class VisionEmbeddingModel extends EmbeddingModelBase {
   }
 
   protected async runImageBatch(images: readonly RawImage[]): Promise<ImagePass[]> {
-    const { spec } = this;
-    let t = performance.now();
-    const data = await batchTensor(images, spec);
-    this.counters.preprocessMs += performance.now() - t;
-    t = performance.now();
-    const outputs = await this.ms.session.run({
-      [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
-    });
-    this.counters.inferenceMs += performance.now() - t;
+    const outputs = await this.runImageEncoder(this.ms.session, this.spec, images);
     const features = outputs[this.embeddingOutput]!.data as Float32Array;
     const logits = outputs[this.ms.model.manifest.output.name]!.data as Float32Array;
     const classes = logits.length / images.length;
@@ -158,16 +131,4 @@ export class VisionEmbeddingModel extends EmbeddingModelBase {
   close(): Promise<void> {
     return this.ms.close();
   }
-}
-
-/** The feature size from one run, for exports whose output shape is symbolic. */
-async function probeFeatureSize(ms: ModelSession, spec: InputSpec, output: string): Promise<number> {
-  const input = new Tensor('float32', new Float32Array(3 * spec.width * spec.height), [
-    1,
-    3,
-    spec.height,
-    spec.width,
-  ]);
-  const result = await ms.session.run({ [spec.name]: input });
-  return result[output]!.data.length;
 }

@@ -17,7 +17,7 @@ export interface ResolvedModel<M extends ModelManifest = ModelManifest> {
 }
 
 /** The command that downloads a model into the models directory (shown in error messages). */
-export const PULL_COMMAND = 'npm run models -w @orion/detect-worker -- pull';
+export const PULL_COMMAND = 'npx orion models pull';
 
 /** A model file (weights or labels) is missing or does not match its manifest's sha256. */
 export class ModelFileError extends CodedError {

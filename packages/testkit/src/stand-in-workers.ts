@@ -1,5 +1,4 @@
 import { Worker, type Job } from 'bullmq';
-import { inject } from 'vitest';
 import {
   QueueName,
   createRedisConnection,
@@ -68,7 +67,7 @@ const results = {
  * or fail when `fail(job)` says so. The real workers have their own tests.
  */
 export function startStandInWorkers(
-  prefix: string,
+  api: { redisUrl: string; prefix: string },
   fail: (job: Job) => Promise<boolean> = async () => false,
 ) {
   const make = (queue: keyof typeof results) =>
@@ -78,7 +77,7 @@ export function startStandInWorkers(
         if (await fail(job)) throw new Error('corrupt shard: invalid NAL unit size');
         return results[queue](job);
       },
-      { connection: createRedisConnection(inject('redisUrl')), prefix },
+      { connection: createRedisConnection(api.redisUrl), prefix: api.prefix },
     );
   const workers = [make(QueueName.detect), make(QueueName.embed), make(QueueName.cluster)];
   return { close: () => Promise.all(workers.map((w) => w.close())) };

@@ -3,7 +3,7 @@
  * rates, with and without MobileNetV2 appearance, scored against the MOT ground truth with each
  * tracklet taken as an entity (no clustering after it).
  *
- *   npx tsx --conditions=orion-source packages/tracking/bench/tud-yolox.ts [fps …]
+ *   npm run bench:tracking -- [fps …]
  */
 import { readFile } from 'node:fs/promises';
 import { fixturePath } from '@orion/testkit';
@@ -13,7 +13,7 @@ import {
   parseMotGroundTruth,
   sourceFrameAt,
   type TrackerOptionsInput,
-} from '../src/index.js';
+} from '@orion/tracking';
 import { detectTud, TUD_FRAMES, TUD_SOURCE_FPS } from './tud-detections.js';
 
 const multi = (r: { tracklets: { detectionIds: unknown[] }[] }) =>

@@ -3,7 +3,7 @@
  * embed-worker's own path: JPEG decode, resize into the model input, image encoder, verification
  * of the detector's label against the COCO candidates.
  *
- *   npm run bench -w @orion/embed-worker [-- --crops 96 --rounds 3 --batches 1,8,32 --backends vision,clip-vit-b32,clip-tiny]
+ *   npm run bench:embed [-- --crops 96 --rounds 3 --batches 1,8,32 --backends vision,clip-vit-b32,clip-tiny]
  *
  * Backends:
  * - vision: MobileNetV2 int8 (../shared/models), the default.
@@ -20,10 +20,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEmbeddingModel, writeSyntheticClip, type EmbeddingModel } from '@orion/embeddings';
+import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
 import { FsObjectStore, readShardCrops, readShardDetections, sharedDir } from '@orion/shared';
-import { detectShard } from '../../detect-worker/src/detect-shard.js';
-import { Detector } from '../../detect-worker/src/detect/detector.js';
+import { writeSyntheticClip } from '@orion/testkit';
+import { detectShard } from '../../apps/detect-worker/src/detect-shard.js';
+import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,15 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '@orion/shared';
 import {
-  CLIP_MEAN,
-  CLIP_STD,
+  CLIP_IMAGE_INPUT,
   END_OF_TEXT,
   START_OF_TEXT,
   clipManifestPath,
   clipManifestSchema,
   type ClipManifest,
   type ClipManifestInput,
-} from '../clip/clip-manifest.js';
+} from '@orion/embeddings';
 import { OnnxGraphBuilder, OnnxType } from './onnx-writer.js';
 
 /*
@@ -247,17 +246,7 @@ export async function writeSyntheticClip(dir: string, options: SyntheticClipOpti
     licence: 'generated',
     imageEncoder: {
       model: { file: imageFile, sha256: await sha256File(imagePath) },
-      input: {
-        name: 'pixel_values',
-        batch: 'dynamic',
-        width: 224,
-        height: 224,
-        colorOrder: 'RGB',
-        scale: 1 / 255,
-        mean: CLIP_MEAN,
-        std: CLIP_STD,
-        resize: { mode: 'resize-crop', shortSide: 224 },
-      },
+      input: CLIP_IMAGE_INPUT,
     },
     textEncoder: {
       model: { file: textFile, sha256: await sha256File(textPath) },

@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { projectRoot } from '@orion/shared';
+import { startService } from './child-service.js';
+import type { LaunchedApi } from './api-harness.js';
+import { freePort } from './ports.js';
+
+/**
+ * An `ApiLauncher` that runs the API's entry point (`apps/api/src/main.ts`) in a child process, as
+ * production does: for tests of the API's clients, which must not import the app.
+ */
+export async function apiProcess(env: Record<string, string>): Promise<LaunchedApi> {
+  const port = await freePort();
+  const service = await startService({
+    name: 'api',
+    command: process.execPath,
+    args: ['--conditions=orion-source', '--import', 'tsx', join(projectRoot(), 'apps/api/src/main.ts')],
+    port,
+    spawnOptions: { env: { ...process.env, ...env, API_PORT: String(port) } },
+    startTimeoutMs: 60_000,
+  });
+  return { url: `http://127.0.0.1:${port}`, close: service.stop };
+}
