@@ -1,11 +1,11 @@
+import { CodedError } from '@orion/shared';
 import { normalizeInPlace } from '../vector-math.js';
 
 /** The ONNX files do not fit the manifest or each other. */
-export class ClipModelError extends Error {
+export class ClipModelError extends CodedError {
   readonly code = 'ERR_CLIP_MODEL';
   constructor(model: string, detail: string) {
     super(`CLIP model "${model}": ${detail}`);
-    this.name = 'ClipModelError';
   }
 }
 

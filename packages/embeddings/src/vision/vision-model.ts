@@ -1,4 +1,5 @@
 import {
+  CodedError,
   createModelSession,
   resolveClassificationModel,
   type ClassificationManifest,
@@ -18,11 +19,10 @@ import type { LabelScores } from '../verification.js';
 export const DEFAULT_VISION_MODEL = 'mobilenetv2_emb';
 
 /** The model has no output the vision backend can use. */
-export class VisionModelError extends Error {
+export class VisionModelError extends CodedError {
   readonly code = 'ERR_VISION_MODEL';
   constructor(model: string, detail: string) {
     super(`Model "${model}" cannot serve as the vision embedding model: ${detail}`);
-    this.name = 'VisionModelError';
   }
 }
 
