@@ -23,19 +23,22 @@ const ZIDANE_JPG = {
   leftPersonPoint: [400, 500], // on Zidane's chest
 };
 
+/** A CPU detector of the test models on one thread, at score 0.3, with `options` over that. */
+const loadDetector = (model: string, options: { modelsDir?: string; classes?: string[] } = {}) =>
+  Detector.load({
+    modelsDir: modelsDir(),
+    model,
+    executionProvider: 'cpu',
+    intraOpThreads: 1,
+    interOpThreads: 1,
+    scoreThreshold: 0.3,
+    batchSize: 1,
+    ...options,
+  });
+
 const detectors: Record<string, Detector> = {};
 beforeAll(async () => {
-  for (const model of ['yolox_nano', 'nanodet_m']) {
-    detectors[model] = await Detector.load({
-      modelsDir: modelsDir(),
-      model,
-      executionProvider: 'cpu',
-      intraOpThreads: 1,
-      interOpThreads: 1,
-      scoreThreshold: 0.3,
-      batchSize: 1,
-    });
-  }
+  for (const model of ['yolox_nano', 'nanodet_m']) detectors[model] = await loadDetector(model);
 });
 const dirs = tempDirs();
 afterAll(async () => {
@@ -85,16 +88,7 @@ describe('YOLOX-Nano on photos', () => {
   });
 
   it('keeps only the classes of the filter', async () => {
-    const filtered = await Detector.load({
-      modelsDir: modelsDir(),
-      model: 'yolox_nano',
-      executionProvider: 'cpu',
-      intraOpThreads: 1,
-      interOpThreads: 1,
-      scoreThreshold: 0.3,
-      classes: ['Bus'],
-      batchSize: 1,
-    });
+    const filtered = await loadDetector('yolox_nano', { classes: ['Bus'] });
     try {
       const image = await decodeImage(fixturePath('photos', 'bus.jpg'));
       const found = (await filtered.detect([image])).detections[0]!;
@@ -102,18 +96,9 @@ describe('YOLOX-Nano on photos', () => {
     } finally {
       await filtered.close();
     }
-    await expect(
-      Detector.load({
-        modelsDir: modelsDir(),
-        model: 'yolox_nano',
-        executionProvider: 'cpu',
-        intraOpThreads: 1,
-        interOpThreads: 1,
-        scoreThreshold: 0.3,
-        classes: ['person', 'unicorn'],
-        batchSize: 1,
-      }),
-    ).rejects.toThrow(/DETECT_CLASSES names "unicorn", not a label of the detector/);
+    await expect(loadDetector('yolox_nano', { classes: ['person', 'unicorn'] })).rejects.toThrow(
+      /DETECT_CLASSES names "unicorn", not a label of the detector/,
+    );
   });
 });
 
@@ -141,17 +126,7 @@ describe('loading a detector', () => {
       labels: { file: 'coco79.names', sha256: await sha256File(join(dir, 'coco79.names')) },
     };
     await writeFile(join(dir, 'yolox79.model.json'), JSON.stringify(manifest));
-    await expect(
-      Detector.load({
-        modelsDir: dir,
-        model: 'yolox79',
-        executionProvider: 'cpu',
-        intraOpThreads: 1,
-        interOpThreads: 1,
-        scoreThreshold: 0.3,
-        batchSize: 1,
-      }),
-    ).rejects.toThrow(
+    await expect(loadDetector('yolox79', { modelsDir: dir })).rejects.toThrow(
       /YOLOX output "output" is \[1, 3549, 85\]; .* and 79 labels it should be \[B, 3549, 84\]/,
     );
   });
