@@ -1,4 +1,4 @@
-import { QueueName, workerMain, type ClusterJobResult } from '@orion/shared';
+import { QueueName, workerMain } from '@orion/shared';
 import { siblingModule } from '@orion/threads';
 
 // Entry point of the cluster-worker process: one video at a time per job thread.
@@ -7,6 +7,6 @@ await workerMain({
   queue: QueueName.cluster,
   processor: siblingModule(import.meta.url, './processor'),
   concurrency: () => 1,
-  onCompleted: (metrics, result: ClusterJobResult) =>
+  onCompleted: (metrics, result) =>
     metrics.itemsProcessed.inc({ queue: QueueName.cluster, kind: 'observations' }, result.observations),
 });

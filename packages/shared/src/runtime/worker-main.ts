@@ -2,6 +2,7 @@ import type { OrionConfig } from '../config/load-config.js';
 import type { OrionMetrics } from '../metrics/metrics.js';
 import { startWorkerOps } from '../metrics/worker-ops.js';
 import type { QueueName } from '../queues/names.js';
+import type { JobResultByQueue } from '../queues/results.js';
 import { runWorker } from './run-worker.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 
@@ -15,8 +16,8 @@ export interface WorkerMainOptions<Q extends QueueName> {
   concurrency(config: OrionConfig): number;
   /** Checks before any thread starts (settings, model files): clear in the main thread, and fast. */
   preflight?(ctx: ServiceContext): Promise<void> | void;
-  /** What the stage adds to the metrics from each completed job's summary. */
-  onCompleted?(metrics: OrionMetrics, result: never): void;
+  /** What the stage adds to the metrics from each completed job's result. */
+  onCompleted?(metrics: OrionMetrics, result: JobResultByQueue[Q]): void;
   /** Fields of the ready line beyond the common ones. */
   readyFields?(config: OrionConfig): Record<string, unknown>;
 }
@@ -36,7 +37,7 @@ export async function workerMain<Q extends QueueName>(opts: WorkerMainOptions<Q>
     await opts.preflight?.(ctx);
     const concurrency = opts.concurrency(config);
     const running = await runWorker(ctx, { queue: opts.queue, processor: opts.processor, concurrency });
-    const ops = await startWorkerOps(ctx, running, opts.onCompleted);
+    const ops = await startWorkerOps(ctx, running, opts.queue, opts.onCompleted);
     logger.info(
       {
         queue: opts.queue,
