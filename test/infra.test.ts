@@ -222,3 +222,20 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/onnxruntime-node-install=cuda12/);
   });
 });
+
+describe('workspaces', () => {
+  // `npm run build` builds the workspaces in the order package.json lists them (the Dockerfile's build
+  // stage runs it), so a package must come after every workspace package it imports.
+  it('are listed after the workspace packages they depend on', () => {
+    const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+    const order: string[] = readJson('package.json').workspaces;
+    const names = order.map((ws) => readJson(`${ws}/package.json`).name as string);
+    order.forEach((ws, i) => {
+      const pkg = readJson(`${ws}/package.json`);
+      for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+        const at = names.indexOf(dep);
+        if (at >= 0) expect(at, `${ws} needs ${dep} built first`).toBeLessThan(i);
+      }
+    });
+  });
+});
