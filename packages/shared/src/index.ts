@@ -17,6 +17,7 @@ export * from './runtime/shutdown.js';
 export * from './runtime/service-context.js';
 export * from './config/reference.js';
 export * from './queues/video-flow.js';
+export * from './media/input-policy.js';
 export * from './media/probe.js';
 export * from './media/shard-plan.js';
 export * from './videos/video-record.js';

@@ -15,3 +15,4 @@ export * from './api-harness.js';
 export * from './api-process.js';
 export * from './upload-media.js';
 export * from './stand-in-workers.js';
+export * from './reference-media.js';

@@ -25,6 +25,11 @@ export interface AdmitInput {
   options: SubmitOptions;
 }
 
+/** How messages name a source: its filename, the caller's key, or "the upload". */
+function uploadName(input: AdmitInput): string {
+  return input.filename ?? (input.ownsSource ? 'the upload' : input.sourceKey);
+}
+
 /**
  * Turns stored sources into planned, enqueued videos: probe, validate, split into shards, record,
  * add the flow. A refused file leaves nothing behind: no record, no jobs, and an upload is deleted.
@@ -75,7 +80,8 @@ export class VideoIntake {
       logger.info({ filename: input.filename, reason: err.message }, 'refused an invalid video');
       return {
         ...base,
-        error: { code: 'INVALID_VIDEO', message: `${input.filename ?? input.sourceKey}: ${err.message}` },
+        // Named as the caller knows it (never by a store path): the filename, or the caller's own key.
+        error: { code: 'INVALID_VIDEO', message: `${uploadName(input)}: ${err.message}` },
       };
     }
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
-import { CodedError, type RawImage } from '@orion/shared';
+import { CodedError, mediaInputOptions, policyRefusal, scrubInput, type RawImage } from '@orion/shared';
 import { sampleTime, shardFrameRange, toRational, type FrameRange } from './frame-range.js';
 import { readPpmFrames } from './ppm-frames.js';
 
@@ -10,6 +10,8 @@ export interface DecodeShardOptions {
   startSeconds: number;
   endSeconds: number;
   fps: number;
+  /** How messages name the video (never its path or URL, which users must not see). */
+  label?: string;
 }
 
 export interface DecodedFrame {
@@ -27,19 +29,21 @@ export class DecodeError extends CodedError {
   readonly code = 'ERR_DECODE';
 }
 
-/** The input without its query string: presigned URLs carry credentials that must not reach logs. */
-export function describeInput(input: string): string {
-  return /^https?:\/\//.test(input) ? input.replace(/\?.*$/, '?…') : input;
-}
-
-/** ffmpeg's reason for failing: the last stderr lines that are not progress or banner noise. */
-function ffmpegReason(stderr: string[], fallback: string): string {
+/**
+ * ffmpeg's reason for failing: the allowlists' refusal, or the last stderr lines that are not progress
+ * or banner noise, with the input (a server path or presigned URL) replaced by the video's label.
+ */
+function ffmpegReason(stderr: string[], fallback: string, input: string, label: string): string {
+  const refusal = policyRefusal(stderr.join('\n'));
+  if (refusal) return refusal;
   const useful = stderr.filter((l) => l.trim() && !/^\s*(frame=|size=|Stream mapping|Press \[q\])/.test(l));
-  return useful.slice(-3).join(' | ').trim() || fallback;
+  return scrubInput(useful.slice(-3).join(' | ').trim() || fallback, input, label);
 }
 
 /**
  * The ffmpeg arguments that turn the source into samples first … first + count − 1 as PPM frames:
+ * - only a self-contained container, read over the input's own protocol (input-policy.ts): a playlist
+ *   or reference file that got into the store is refused here too;
  * - input seek to the keyframe at or before the shard start (never reading the file from the start;
  *   over HTTP that is a range request), keeping absolute timestamps from the file start;
  * - `fps=…:round=up` gives tick n the last frame whose time is ≤ n / fps (the frame on screen then);
@@ -50,6 +54,7 @@ export function ffmpegArgs(opts: DecodeShardOptions, range: FrameRange) {
   const rate = toRational(opts.fps);
   const http = /^https?:\/\//.test(opts.input);
   const input = [
+    ...mediaInputOptions(opts.input),
     ...(http ? ['-reconnect', '1', '-reconnect_delay_max', '5'] : []),
     ...(opts.startSeconds > 0 ? ['-noaccurate_seek', '-ss', opts.startSeconds.toFixed(6)] : []),
   ];
@@ -86,7 +91,8 @@ export async function* decodeShardFrames(opts: DecodeShardOptions): AsyncGenerat
   const range = shardFrameRange(opts.startSeconds, opts.endSeconds, opts.fps);
   if (range.count === 0) return;
   const { input, output } = ffmpegArgs(opts, range);
-  const where = `${describeInput(opts.input)} [${opts.startSeconds}s, ${opts.endSeconds}s)`;
+  const label = opts.label ?? 'the video';
+  const where = `${label} [${opts.startSeconds}s, ${opts.endSeconds}s)`;
   const stderr: string[] = [];
   let failure: Error | undefined;
   let exited = false;
@@ -117,7 +123,7 @@ export async function* decodeShardFrames(opts: DecodeShardOptions): AsyncGenerat
 
   const failed = () =>
     new DecodeError(
-      `ffmpeg could not decode ${where}: ${ffmpegReason(stderr, failure?.message ?? 'unknown error')}`,
+      `ffmpeg could not decode ${where}: ${ffmpegReason(stderr, failure?.message ?? 'unknown error', opts.input, label)}`,
     );
   let i = 0;
   try {
@@ -130,7 +136,9 @@ export async function* decodeShardFrames(opts: DecodeShardOptions): AsyncGenerat
       // A broken frame stream is a symptom; ffmpeg's exit says what went wrong.
       await finished;
       if (failure) throw failed();
-      throw new DecodeError(`cannot read the frames of ${where}: ${(err as Error).message}`);
+      throw new DecodeError(
+        `cannot read the frames of ${where}: ${scrubInput((err as Error).message, opts.input, label)}`,
+      );
     }
     await finished;
     if (failure) throw failed();

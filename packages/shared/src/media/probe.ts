@@ -1,6 +1,13 @@
 import ffmpeg from 'fluent-ffmpeg';
 import type { ReadLocation } from '../storage/object-store.js';
 import { CodedError } from '../errors/coded-error.js';
+import {
+  isAllowedContainer,
+  mediaInputOptions,
+  policyRefusal,
+  scrubInput,
+  unacceptedContainer,
+} from './input-policy.js';
 
 /** What Orion needs to know about a video before planning it. */
 export interface MediaProbe {
@@ -23,7 +30,7 @@ function parseRate(rate: string | undefined): number {
   return num / den;
 }
 
-function firstLine(text: string): string {
+function lastLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
@@ -31,17 +38,33 @@ function firstLine(text: string): string {
   return lines[lines.length - 1] ?? text;
 }
 
+/** Why ffprobe failed, without the input's path or URL (fluent-ffmpeg appends ffprobe's stderr). */
+function probeFailure(err: Error, input: string): InvalidMediaError {
+  const refusal = policyRefusal(err.message);
+  if (refusal) return new InvalidMediaError(refusal);
+  const reason = scrubInput(lastLine(err.message), input, 'the file');
+  return new InvalidMediaError(`not a readable video (ffprobe: ${reason})`);
+}
+
 /**
- * ffprobe of a local path or a (presigned) URL. Rejects with InvalidMediaError when ffprobe cannot read
- * the data, when there is no video stream, or when the duration is zero or unknown.
+ * ffprobe of a local path or a (presigned) URL, restricted to self-contained containers and the input's
+ * own protocol (see input-policy.ts). Rejects with InvalidMediaError when the container is not
+ * accepted, when ffprobe cannot read the data, when there is no video stream, or when the duration is
+ * zero or unknown; its messages never contain the input's path or URL.
  */
 export function probeMedia(location: ReadLocation | string): Promise<MediaProbe> {
   const input =
     typeof location === 'string' ? location : location.kind === 'path' ? location.path : location.url;
   return new Promise((resolve, reject) => {
-    ffmpeg.ffprobe(input, (err, data) => {
+    ffmpeg.ffprobe(input, mediaInputOptions(input), (err, data) => {
       if (err) {
-        reject(new InvalidMediaError(`not a readable video (ffprobe: ${firstLine((err as Error).message)})`));
+        reject(probeFailure(err as Error, input));
+        return;
+      }
+      // The allowlist already stops other demuxers; this keeps the promise even if it were bypassed.
+      const formatName = data.format.format_name ?? 'unknown';
+      if (!isAllowedContainer(formatName)) {
+        reject(new InvalidMediaError(unacceptedContainer(formatName)));
         return;
       }
       const stream = data.streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
@@ -63,7 +86,7 @@ export function probeMedia(location: ReadLocation | string): Promise<MediaProbe>
       const frames = Number(stream.nb_frames);
       resolve({
         durationSeconds: duration,
-        formatName: data.format.format_name ?? 'unknown',
+        formatName,
         sizeBytes: data.format.size ? Number(data.format.size) : undefined,
         video: {
           codec: stream.codec_name ?? 'unknown',
