@@ -116,9 +116,9 @@ describe('detect worker on a real queue and store', () => {
     );
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(2);
-    expect(job.failedReason).toMatch(
-      /ffmpeg could not decode .*videos\/broken\/source\?… \[0s, 2\.84s\): .*Invalid data/,
-    );
+    expect(job.failedReason).toMatch(/ffmpeg could not decode the video \[0s, 2\.84s\): .*Invalid data/);
+    // Users see this reason in the status: no store path, no presigned URL (docs/security.md).
+    expect(job.failedReason).not.toMatch(/videos\/broken|X-Amz-|https?:\/\//);
     expect(await store.head(videoKeys('broken').shard(0).detections)).toBeUndefined();
   });
 
