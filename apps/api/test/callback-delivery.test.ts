@@ -99,6 +99,23 @@ describe('callback delivery', () => {
     }
   });
 
+  it('connects to the address it checked, with no second DNS lookup', async () => {
+    const ok = await receiver((_req, res) => res.writeHead(204).end());
+    const port = new URL(ok.base).port;
+    // Only the policy's resolver knows this name: a second lookup by the client would fail.
+    const policy = new CallbackUrlPolicy({ allowHttp: true, allowHosts: ['127.0.0.1'] }, async (host) =>
+      host === 'hooks.orion-test.invalid' ? [{ address: '127.0.0.1', family: 4 }] : [],
+    );
+    const w = worker({ policy });
+    try {
+      const done = await firstOutcome(await enqueue(`http://hooks.orion-test.invalid:${port}/hook`));
+      expect(done.returnvalue).toEqual({ status: 204 });
+      expect(ok.hits[0]!.headers.host).toBe(`hooks.orion-test.invalid:${port}`);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('checks the URL again at delivery: a refused address fails for good, unsent', async () => {
     const target = await receiver((_req, res) => res.writeHead(204).end());
     // Accepted at submit; by delivery the operator's allowlist no longer covers it.
