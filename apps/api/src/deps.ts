@@ -8,6 +8,7 @@ import {
   type Logger,
   type OrionConfig,
 } from '@orion/shared';
+import { CallbackUrlPolicy } from './services/callback-url-policy.js';
 import { IdempotencyStore } from './services/idempotency.js';
 import { PipelineQueues } from './services/pipeline-queues.js';
 import { TenantDirectory } from './services/tenant-directory.js';
@@ -29,6 +30,7 @@ export async function createApiDeps(
   observeQueues(metrics, Object.values(queues.queues));
   const videos = new VideoRepository(redis, config.redis.queuePrefix);
   const idempotency = new IdempotencyStore(redis, config.redis.queuePrefix);
+  const callbackPolicy = new CallbackUrlPolicy(config.api.callbacks);
   const intake = new VideoIntake({ store, videos, queues, config, logger });
   return {
     config,
@@ -40,7 +42,8 @@ export async function createApiDeps(
     tenants,
     idempotency,
     intake,
-    submission: new VideoSubmission({ intake, idempotency }),
+    submission: new VideoSubmission({ intake, idempotency, callbackPolicy }),
+    callbackPolicy,
     metrics,
     async close() {
       await queues.close();

@@ -25,7 +25,14 @@ const workers: Worker[] = [];
 if (config.api.runBackgroundWorkers) {
   const base = { redisUrl: config.redis.url, queues: deps.queues, videos: deps.videos, logger };
   workers.push(startFinalizeWorker({ ...base, store: deps.store }));
-  workers.push(startCallbackWorker({ ...base, tenants: deps.tenants }));
+  workers.push(
+    startCallbackWorker({
+      ...base,
+      ...config.api.callbacks,
+      tenants: deps.tenants,
+      policy: deps.callbackPolicy,
+    }),
+  );
 }
 
 const address = await app.listen({ host: config.api.host, port: config.api.port });

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger, ObjectStore, OrionConfig, OrionMetrics, VideoRepository } from '@orion/shared';
+import type { CallbackUrlPolicy } from './services/callback-url-policy.js';
 import type { IdempotencyStore } from './services/idempotency.js';
 import type { PipelineQueues } from './services/pipeline-queues.js';
 import type { TenantDirectory } from './services/tenant-directory.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   idempotency: IdempotencyStore;
   intake: VideoIntake;
   submission: VideoSubmission;
+  /** Where callbacks may go; checked at submit and before each delivery. */
+  callbackPolicy: CallbackUrlPolicy;
   metrics: OrionMetrics;
 }
 

@@ -30,7 +30,12 @@ export function startApi(
       const base = { redisUrl: config.redis.url, queues: deps.queues, videos: deps.videos, logger };
       workers.push(
         startFinalizeWorker({ ...base, store: deps.store }),
-        startCallbackWorker({ ...base, tenants: deps.tenants }),
+        startCallbackWorker({
+          ...base,
+          ...config.api.callbacks,
+          tenants: deps.tenants,
+          policy: deps.callbackPolicy,
+        }),
       );
     }
     return {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../errors.js';
+import { checkCallbackUrlField, type CallbackUrlPolicy } from './callback-url-policy.js';
 import type { SubmitOptions } from '@orion/shared/api';
 import type { VideoIntake } from './video-intake.js';
 
@@ -17,10 +18,7 @@ function parseFields(fields: Map<string, string[]>): SubmitOptions {
   for (const [name, values] of fields) {
     const value = values[values.length - 1]!;
     if (name === 'callbackUrl') {
-      if (!/^https?:\/\/\S+$/.test(value) || !URL.canParse(value)) {
-        throw badRequest(`field callbackUrl must be an http(s) URL`);
-      }
-      options.callbackUrl = value;
+      options.callbackUrl = value; // checked by the callback policy, as the JSON body's is
     } else if (name === 'tags') {
       const tags = values
         .flatMap((v) => v.split(','))
@@ -55,6 +53,7 @@ function parseFields(fields: Map<string, string[]>): SubmitOptions {
 export async function receiveMultipart(
   req: FastifyRequest,
   intake: VideoIntake,
+  callbackPolicy: CallbackUrlPolicy,
 ): Promise<{ uploads: StagedUpload[]; options: SubmitOptions }> {
   const uploads: StagedUpload[] = [];
   const fields = new Map<string, string[]>();
@@ -76,7 +75,9 @@ export async function receiveMultipart(
       }
     }
     if (uploads.length === 0) throw badRequest('the multipart request has no file part');
-    return { uploads, options: parseFields(fields) };
+    const options = parseFields(fields);
+    if (options.callbackUrl !== undefined) await checkCallbackUrlField(callbackPolicy, options.callbackUrl);
+    return { uploads, options };
   } catch (err) {
     await intake.discard(uploads.map((u) => u.videoId));
     throw err;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { assertValidKey } from '@orion/shared';
 import type { SubmitOptions, SubmitResponse, SubmitSourcesBody, SubmittedItem } from '@orion/shared/api';
 import type { IdempotencyStore, StoredResponse } from './idempotency.js';
+import { checkCallbackUrlField, type CallbackUrlPolicy } from './callback-url-policy.js';
 import { receiveMultipart } from './multipart-submission.js';
 import type { VideoIntake } from './video-intake.js';
 
@@ -56,14 +57,23 @@ const summarise = (items: SubmittedItem[]): SubmitResponse => ({
  * with the same `Idempotency-Key` safe (the first answer is kept and sent again).
  */
 export class VideoSubmission {
-  constructor(private readonly deps: { intake: VideoIntake; idempotency: IdempotencyStore }) {}
+  constructor(
+    private readonly deps: {
+      intake: VideoIntake;
+      idempotency: IdempotencyStore;
+      callbackPolicy: CallbackUrlPolicy;
+    },
+  ) {}
 
   async submit(
     tenantId: string,
     source: SubmissionSource,
     idempotencyKey?: string,
   ): Promise<SubmissionAnswer> {
-    const { idempotency } = this.deps;
+    const { idempotency, callbackPolicy } = this.deps;
+    // A refused callback refuses the request as a whole (multipart: once its fields are read).
+    if (source.kind === 'sources' && source.body.callbackUrl !== undefined)
+      await checkCallbackUrlField(callbackPolicy, source.body.callbackUrl);
     if (idempotencyKey) {
       const earlier = await idempotency.begin(tenantId, idempotencyKey);
       if (earlier) return { ...earlier, replayed: true };
@@ -85,7 +95,7 @@ export class VideoSubmission {
   /** Multipart: every file is streamed into the store first, then admitted. */
   private async admitUploads(tenantId: string, request: FastifyRequest): Promise<SubmittedItem[]> {
     const { intake } = this.deps;
-    const { uploads, options } = await receiveMultipart(request, intake);
+    const { uploads, options } = await receiveMultipart(request, intake, this.deps.callbackPolicy);
     return mapLimit(uploads, ADMIT_CONCURRENCY, (u) =>
       intake.admit({
         videoId: u.videoId,

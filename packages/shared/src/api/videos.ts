@@ -16,7 +16,13 @@ export const VideoState = literalUnion(VIDEO_STATES, {
 
 export const SubmitOptions = Type.Object(
   {
-    callbackUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 })),
+    // Checked by the API's callback policy, the same way for JSON and multipart (one message, one code).
+    callbackUrl: Type.Optional(
+      Type.String({
+        description:
+          'Where the final status is POSTed: an https URL (http only where the operator allows it) of at most 2048 characters, to a host with public addresses only; internal addresses are refused (docs/security.md)',
+      }),
+    ),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 })),
     targetFps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120 })),
     shardSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600 })),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
   ASSOCIATION_MODES,
@@ -52,6 +53,22 @@ const storageUrl = z
 const redisUrl = z.string().regex(/^rediss?:\/\/.+/, { error: 'must be a redis:// or rediss:// URL' });
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+// Hostnames, IP addresses or CIDRs; checked here so a typo stops the API at start.
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+function isHostOrCidr(entry: string): boolean {
+  const [net, prefix, ...rest] = entry.split('/');
+  const version = isIP(net!);
+  if (rest.length > 0) return false;
+  if (prefix === undefined) return version !== 0 || HOSTNAME.test(net!);
+  return version !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32);
+}
+const callbackAllowHosts = z
+  .string()
+  .refine((s) => s.split(',').every((e) => e.trim() === '' || isHostOrCidr(e.trim())), {
+    error: 'must be hostnames, IP addresses or CIDRs (e.g. 10.0.0.0/8), comma-separated',
+  });
 
 /**
  * Every environment variable Orion reads, with its default and meaning. The descriptions feed
@@ -174,6 +191,22 @@ export const envSchema = z.object({
   CALLBACK_SIGNING_SECRET: stringVar()
     .optional()
     .describe('HMAC-SHA256 secret for callbacks of tenants that have no `callbackSecret` of their own.'),
+  CALLBACK_ALLOW_HTTP: booleanVar()
+    .default(false)
+    .describe('Accept plain `http` callback URLs (development only); otherwise callbacks must be `https`.'),
+  CALLBACK_ALLOW_HOSTS: callbackAllowHosts
+    .optional()
+    .describe(
+      'Hostnames and CIDRs (comma-separated, e.g. `hooks.internal,10.1.0.0/16`) callbacks may reach although they are loopback, private, link-local or otherwise internal; everything else internal is refused.',
+    ),
+  CALLBACK_MAX_PER_HOST: numberVar({ int: true, min: 1, max: 8 })
+    .default(2)
+    .describe(
+      'Callback deliveries in flight at once to one host and port (of 8 delivery slots), so hung receivers cannot hold the others up.',
+    ),
+  CALLBACK_TIMEOUT_MS: numberVar({ int: true, min: 100, max: 120_000 })
+    .default(10_000)
+    .describe('A callback delivery not answered within this many milliseconds fails and is retried.'),
   MAX_UPLOAD_BYTES: numberVar({ int: true, positive: true })
     .default(2 * 1024 ** 3)
     .describe('Largest accepted upload per file, in bytes (larger: 413).'),

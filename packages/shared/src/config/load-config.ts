@@ -38,12 +38,22 @@ export interface ApiKeyEntry {
   admin: boolean;
 }
 
+/** Where callbacks may go and how many run at once (docs/security.md). */
+export interface CallbackSettings {
+  allowHttp: boolean;
+  /** Hostnames and CIDRs let through although internal. */
+  allowHosts: string[];
+  maxPerHost: number;
+  timeoutMs: number;
+}
+
 export interface ApiSettings {
   host: string;
   port: number;
   keys: ApiKeyEntry[];
   tenantsFile?: string;
   callbackSigningSecret?: string;
+  callbacks: CallbackSettings;
   maxUploadBytes: number;
   rateLimitPerMinute: number;
   runBackgroundWorkers: boolean;
@@ -221,6 +231,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keys: parseApiKeys(e.API_KEYS),
       tenantsFile: e.API_TENANTS_FILE,
       callbackSigningSecret: e.CALLBACK_SIGNING_SECRET,
+      callbacks: {
+        allowHttp: e.CALLBACK_ALLOW_HTTP,
+        allowHosts: (e.CALLBACK_ALLOW_HOSTS ?? '')
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+        maxPerHost: e.CALLBACK_MAX_PER_HOST,
+        timeoutMs: e.CALLBACK_TIMEOUT_MS,
+      },
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       runBackgroundWorkers: e.API_RUN_BACKGROUND_WORKERS,
