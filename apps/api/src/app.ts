@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registerErrorHandler } from './plugins/app/error-handler.js';
-import { authenticate } from './plugins/app/auth.js';
+import { answeringErrors, registerErrorHandler } from './plugins/app/error-handler.js';
+import { authenticate, requireAdmin } from './plugins/app/auth.js';
 import requestTiming from './plugins/app/request-timing.js';
 import loadShedding from './plugins/external/load-shedding.js';
 import multipart from './plugins/external/multipart.js';
@@ -33,6 +33,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // The client's address (rate limits, failed-authentication counts) as the trusted proxies report it.
+    trustProxy: deps.config.api.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
@@ -58,7 +60,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(requestTiming);
   await app.register(metricsRoutes);
   await app.register(async (v1: App) => {
-    v1.addHook('onRequest', authenticate(deps.tenants));
+    v1.addHook('onRequest', authenticate(deps.tenants, deps.authFailures));
     await v1.register(videoRoutes);
     await v1.register(entityRoutes);
     await v1.register(reclusterRoutes);
@@ -67,7 +69,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     await v1.register(queueRoutes);
   });
   await app.register(async (admin: App) => {
-    admin.addHook('onRequest', authenticate(deps.tenants));
+    // bull-board answers errors in a shape of its own: the admin checks answer in Orion's before it.
+    admin.addHook('onRequest', answeringErrors(authenticate(deps.tenants, deps.authFailures)));
+    admin.addHook('onRequest', answeringErrors(requireAdmin));
     await admin.register(queueBoardRoutes);
   });
   return app;

@@ -9,6 +9,7 @@ import {
   type OrionConfig,
 } from '@orion/shared';
 import { CallbackUrlPolicy } from './services/callback-url-policy.js';
+import { AuthFailureThrottle } from './services/auth-failures.js';
 import { IdempotencyStore } from './services/idempotency.js';
 import { PipelineQueues } from './services/pipeline-queues.js';
 import { TenantDirectory } from './services/tenant-directory.js';
@@ -41,6 +42,7 @@ export async function createApiDeps(
     videos,
     tenants,
     idempotency,
+    authFailures: new AuthFailureThrottle(redis, config.redis.queuePrefix, config.api.authFailuresPerMinute),
     intake,
     submission: new VideoSubmission({ intake, idempotency, callbackPolicy }),
     callbackPolicy,

@@ -9,6 +9,7 @@ import type {
 import type { Redis } from 'ioredis';
 import type { Logger, ObjectStore, OrionConfig, OrionMetrics, VideoRepository } from '@orion/shared';
 import type { CallbackUrlPolicy } from './services/callback-url-policy.js';
+import type { AuthFailureThrottle } from './services/auth-failures.js';
 import type { IdempotencyStore } from './services/idempotency.js';
 import type { PipelineQueues } from './services/pipeline-queues.js';
 import type { TenantDirectory } from './services/tenant-directory.js';
@@ -25,6 +26,7 @@ export interface ApiDeps {
   videos: VideoRepository;
   tenants: TenantDirectory;
   idempotency: IdempotencyStore;
+  authFailures: AuthFailureThrottle;
   intake: VideoIntake;
   submission: VideoSubmission;
   /** Where callbacks may go; checked at submit and before each delivery. */

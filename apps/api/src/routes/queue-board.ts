@@ -1,12 +1,14 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { requireAdmin } from '../plugins/app/auth.js';
 import type { App } from '../types.js';
 
 const BASE_PATH = '/admin/queues';
 
-/** The bull-board dashboard, for admin keys (Bearer, or Basic with the key as password in a browser). */
+/**
+ * The bull-board dashboard, for admin keys (Bearer, or Basic with the key as password in a browser); the
+ * admin context in app.ts checks the key, with a Basic challenge for browsers.
+ */
 export default async function queueBoardRoutes(app: App) {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BASE_PATH);
@@ -14,9 +16,5 @@ export default async function queueBoardRoutes(app: App) {
     queues: Object.values(app.deps.queues.queues).map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
     serverAdapter,
   });
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.headers.authorization) void reply.header('www-authenticate', 'Basic realm="orion-admin"');
-  });
-  app.addHook('onRequest', requireAdmin);
   await app.register(serverAdapter.registerPlugin(), { prefix: BASE_PATH });
 }

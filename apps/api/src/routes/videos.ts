@@ -9,6 +9,7 @@ import {
   VideoStatusRef,
 } from '../schemas/video.js';
 import { ownVideo } from '../services/own-video.js';
+import { submissionSource } from '../services/submission-source.js';
 import { deleteVideo } from '../services/video-deletion.js';
 import { currentState, videoStatus } from '../services/video-status.js';
 import type { App } from '../types.js';
@@ -34,6 +35,7 @@ export default async function videoRoutes(app: App) {
           400: errorRef,
           409: errorRef,
           413: errorRef,
+          415: errorRef,
           ...authErrors,
         },
       },
@@ -41,9 +43,7 @@ export default async function videoRoutes(app: App) {
     async (req, reply) => {
       const answer = await submission.submit(
         req.principal.tenantId,
-        req.isMultipart()
-          ? { kind: 'multipart', request: req }
-          : { kind: 'sources', body: req.body as SubmitSourcesBody },
+        submissionSource(req),
         req.headers['idempotency-key'],
       );
       if (answer.replayed) reply.header('idempotent-replayed', 'true');

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, type ApiKeyEntry, type ApiSettings } from '@orion/shared';
+import { keyDigest as sha256 } from './api-key.js';
 
 export interface Principal {
   tenantId: string;
@@ -10,8 +10,6 @@ export interface Principal {
 interface TenantsFile {
   tenants: { id: string; callbackSecret?: string; keys: { key: string; admin?: boolean }[] }[];
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
  * API keys and tenants. Keys are held only as SHA-256 digests, so a lookup compares digests of equal

@@ -175,6 +175,11 @@ export const envSchema = z.object({
     .default('auto')
     .describe('ONNX Runtime execution provider; `auto` tries CUDA and falls back to CPU.'),
   API_HOST: stringVar().default('0.0.0.0').describe('Address the API listens on.'),
+  API_TRUST_PROXY: stringVar()
+    .optional()
+    .describe(
+      'Proxies whose `X-Forwarded-For` names the client (rate limits and failed-authentication counts are per client address): `true` for any, or comma-separated addresses and CIDRs. Unset: the peer address is the client.',
+    ),
   API_PORT: numberVar({ int: true, min: 0, max: 65535 })
     .default(3000)
     .describe('Port the API listens on (0: any free port).'),
@@ -213,6 +218,11 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: numberVar({ int: true, positive: true })
     .default(600)
     .describe('Requests per minute per API key (or per address without a key).'),
+  AUTH_FAILURES_PER_MINUTE: numberVar({ int: true, positive: true })
+    .default(10)
+    .describe(
+      'Failed authentications (no key or an unknown one) a client address may make per minute; past that its requests get 429 until the minute is over.',
+    ),
   API_RUN_BACKGROUND_WORKERS: booleanVar()
     .default(true)
     .describe('Run the light finalize and callback workers inside the API process.'),

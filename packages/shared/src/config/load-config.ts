@@ -56,10 +56,20 @@ export interface ApiSettings {
   callbacks: CallbackSettings;
   maxUploadBytes: number;
   rateLimitPerMinute: number;
+  /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` to believe. */
+  trustProxy: boolean | string;
+  authFailuresPerMinute: number;
   runBackgroundWorkers: boolean;
 }
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** `API_TRUST_PROXY`: unset or `false` → trust none; `true` → any; else the proxies' addresses and CIDRs. */
+export function parseTrustProxy(value: string | undefined): boolean | string {
+  const v = value?.trim();
+  if (!v || v === 'false') return false;
+  return v === 'true' ? true : v;
+}
 
 /** `key=tenant[:admin]`, comma-separated. */
 export function parseApiKeys(value: string | undefined): ApiKeyEntry[] {
@@ -242,6 +252,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      trustProxy: parseTrustProxy(e.API_TRUST_PROXY),
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       runBackgroundWorkers: e.API_RUN_BACKGROUND_WORKERS,
     },
     opsPort: e.OPS_PORT,

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden, unauthorized } from '../../errors.js';
+import { HttpError, forbidden, unauthorized } from '../../errors.js';
+import { presentedKey } from '../../services/api-key.js';
+import type { AuthFailureThrottle } from '../../services/auth-failures.js';
 import type { Principal, TenantDirectory } from '../../services/tenant-directory.js';
 
 declare module 'fastify' {
@@ -8,30 +10,32 @@ declare module 'fastify' {
   }
 }
 
-/** The API key from `Authorization: Bearer <key>`, or (for the browser dashboard) Basic with the key as password. */
-function presentedKey(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  if (!header) return undefined;
-  const [scheme, value] = header.split(' ', 2);
-  if (!value) return undefined;
-  if (scheme?.toLowerCase() === 'bearer') return value.trim();
-  if (scheme?.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    return decoded.slice(decoded.indexOf(':') + 1);
-  }
-  return undefined;
-}
+/** The dashboard under /admin is opened in a browser, which asks for a password only on a Basic challenge. */
+const challengeFor = (req: FastifyRequest) =>
+  req.url.startsWith('/admin') ? 'Basic realm="orion", charset="UTF-8"' : 'Bearer realm="orion"';
 
-/** onRequest hook: 401 unless the request carries a known key; sets `request.principal`. */
-export function authenticate(tenants: TenantDirectory) {
+/**
+ * onRequest hook: 401 unless the request carries a known key; sets `request.principal`. An address with
+ * too many failed attempts in the last minute gets 429 before its key is even looked at.
+ */
+export function authenticate(tenants: TenantDirectory, failures: AuthFailureThrottle) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const key = presentedKey(req);
-    if (!key) {
-      void reply.header('www-authenticate', 'Bearer realm="orion"');
-      throw unauthorized('Missing API key: send Authorization: Bearer <key>');
+    const wait = await failures.retryAfter(req.ip);
+    if (wait > 0) {
+      void reply.header('retry-after', String(wait));
+      throw new HttpError(
+        429,
+        'TOO_MANY_AUTH_FAILURES',
+        `Too many failed authentications from this address; try again in ${wait} s`,
+      );
     }
-    const principal = tenants.authenticate(key);
-    if (!principal) throw unauthorized('Unknown API key');
+    const key = presentedKey(req.headers.authorization);
+    const principal = key ? tenants.authenticate(key) : undefined;
+    if (!principal) {
+      await failures.record(req.ip);
+      void reply.header('www-authenticate', challengeFor(req));
+      throw unauthorized(key ? 'Unknown API key' : 'Missing API key: send Authorization: Bearer <key>');
+    }
     req.principal = principal;
   };
 }

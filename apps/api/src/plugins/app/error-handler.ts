@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { InvalidKeyError } from '@orion/shared';
 import { HttpError } from '../../errors.js';
@@ -32,45 +32,58 @@ function send(statusCode: number, code: string, message: string, requestId: stri
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message, requestId };
 }
 
+/** The documented error answer for any error a request met: its status and body. */
+export function errorResponse(
+  err: FastifyError,
+  req: FastifyRequest,
+): { statusCode: number; body: ReturnType<typeof send> } {
+  const answer = (statusCode: number, code: string, message: string) => ({
+    statusCode,
+    body: send(statusCode, code, message, req.id),
+  });
+  if (err instanceof HttpError) return answer(err.statusCode, err.code, err.message);
+  if (err.validation) {
+    const message = describeValidation(err.validationContext ?? 'request', err.validation as AjvError[]);
+    return answer(400, 'VALIDATION_FAILED', message);
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError)
+    return answer(400, 'MALFORMED_JSON', `Malformed JSON body: ${err.message}`);
+  if (err.code === 'FST_REQ_FILE_TOO_LARGE')
+    return answer(
+      413,
+      'FILE_TOO_LARGE',
+      'An uploaded file is larger than the limit (MAX_UPLOAD_BYTES); nothing was kept',
+    );
+  if (err instanceof InvalidKeyError) return answer(400, 'INVALID_KEY', err.message);
+  const status = err.statusCode ?? 500;
+  if (status < 500) return answer(status, err.code ?? 'REQUEST_ERROR', err.message);
+  req.log.error({ err }, 'request failed');
+  return answer(status, 'INTERNAL', 'Internal server error');
+}
+
+/**
+ * An onRequest hook whose errors are answered here, in the documented shape, rather than by the error
+ * handler of the routes it guards (plugins such as bull-board bring their own).
+ */
+export function answeringErrors(hook: (req: FastifyRequest, reply: FastifyReply) => Promise<void>) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await hook(req, reply);
+    } catch (err) {
+      const { statusCode, body } = errorResponse(err as FastifyError, req);
+      return reply.status(statusCode).send(body);
+    }
+  };
+}
+
 /**
  * The one error handler: client errors say what was wrong (naming the field or file); server errors
  * are logged with the request and answered without details.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof HttpError) {
-      return reply.status(err.statusCode).send(send(err.statusCode, err.code, err.message, req.id));
-    }
-    if (err.validation) {
-      const message = describeValidation(err.validationContext ?? 'request', err.validation as AjvError[]);
-      return reply.status(400).send(send(400, 'VALIDATION_FAILED', message, req.id));
-    }
-    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
-      return reply
-        .status(400)
-        .send(send(400, 'MALFORMED_JSON', `Malformed JSON body: ${err.message}`, req.id));
-    }
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE') {
-      return reply
-        .status(413)
-        .send(
-          send(
-            413,
-            'FILE_TOO_LARGE',
-            'An uploaded file is larger than the limit (MAX_UPLOAD_BYTES); nothing was kept',
-            req.id,
-          ),
-        );
-    }
-    if (err instanceof InvalidKeyError) {
-      return reply.status(400).send(send(400, 'INVALID_KEY', err.message, req.id));
-    }
-    const status = err.statusCode ?? 500;
-    if (status < 500) {
-      return reply.status(status).send(send(status, err.code ?? 'REQUEST_ERROR', err.message, req.id));
-    }
-    req.log.error({ err }, 'request failed');
-    return reply.status(status).send(send(status, 'INTERNAL', 'Internal server error', req.id));
+    const { statusCode, body } = errorResponse(err, req);
+    return reply.status(statusCode).send(body);
   });
 
   app.setNotFoundHandler((req, reply) => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import fp from 'fastify-plugin';
+import { keyDigest, presentedKey } from '../../services/api-key.js';
 
 const UNLIMITED = new Set(['/health', '/ready', '/metrics']);
 
@@ -11,10 +11,11 @@ export default fp<{ perMinute: number }>(async (app, opts) => {
     max: opts.perMinute,
     timeWindow: '1 minute',
     allowList: (req) => UNLIMITED.has(req.url.split('?')[0]!),
-    // Limit per API key (hashed: keys never become Redis or log keys), or per address without one.
+    // Limit per API key as parsed (every spelling of the header counts for the one key; hashed: keys
+    // never become store or log keys), or per address without one.
     keyGenerator: (req) => {
-      const auth = req.headers.authorization;
-      return auth ? createHash('sha256').update(auth).digest('hex') : req.ip;
+      const key = presentedKey(req.headers.authorization);
+      return key ? `key:${keyDigest(key)}` : `address:${req.ip}`;
     },
   });
   await app.register(underPressure, {
