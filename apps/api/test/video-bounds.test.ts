@@ -147,3 +147,43 @@ describe('an unexpected error while admitting one file', () => {
     expect(await storedKeys(videoKeys(staged.videoId).root)).toEqual([]);
   });
 });
+
+describe('on S3 storage, where ffprobe reads a presigned URL', () => {
+  let s3: ApiHarness;
+  beforeAll(async () => {
+    s3 = await startApi({ storage: 's3', env: { MAX_VIDEO_SECONDS: String(MAX_SECONDS) } });
+  });
+  afterAll(async () => {
+    await s3?.deps.store.deletePrefix('');
+    await s3?.close();
+  });
+
+  it('measures a lying JSON source over HTTP; a refused source is the caller’s and stays', async () => {
+    const liarKey = 'uploads/acme/bounds/liar.mp4';
+    const longKey = 'uploads/acme/bounds/stretched.mp4';
+    await s3.deps.store.put(
+      liarKey,
+      await readFile(await withClaimedDuration(clip2, join(dir, 's3-liar.mp4'), 2 ** 32 - 1)),
+    );
+    await s3.deps.store.put(
+      longKey,
+      await readFile(
+        await withClaimedDuration(clip2, join(dir, 's3-long.mp4'), 36_000, { stretchPackets: true }),
+      ),
+    );
+    const res = await s3.request('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sources: [{ key: liarKey }, { key: longKey }] }),
+    });
+    expect(res.status).toBe(202);
+    const [liar, long] = (await res.json()).videos as Item[];
+    expect(liar).toMatchObject({ key: liarKey, shards: 1 });
+    expect(long!.error!.code).toBe('VIDEO_TOO_LONG');
+    expect(long!.error!.message).toMatch(new RegExp(`^${longKey}: the video is `));
+    expect(await s3.deps.store.head(longKey)).toBeDefined();
+    const stored: string[] = [];
+    for await (const o of s3.deps.store.listAll('videos/')) stored.push(o.key);
+    expect(stored.every((k) => k.startsWith(`videos/${liar!.id}/`))).toBe(true);
+  });
+});

@@ -104,12 +104,14 @@ export class VideoIntake {
   private async tryAdmit(input: AdmitInput): Promise<Omit<SubmittedItem, 'filename' | 'key'>> {
     const { store, videos, queues, config, logger } = this.deps;
     const name = uploadName(input);
-    if (!(await store.head(input.sourceKey))) {
+    const object = await store.head(input.sourceKey);
+    if (!object) {
       return { error: { code: 'SOURCE_NOT_FOUND', message: `No object at key ${input.sourceKey}` } };
     }
     let probe;
     try {
-      probe = await probeMedia(await store.readLocation(input.sourceKey, 600));
+      const location = await store.readLocation(input.sourceKey, 600);
+      probe = await probeMedia(location, { sizeBytes: object.size });
     } catch (err) {
       if (!(err instanceof InvalidMediaError)) throw err;
       logger.info({ filename: input.filename, reason: err.message }, 'refused an invalid video');

@@ -102,11 +102,15 @@ function readContainer(input: string): Promise<MediaProbe> {
  * zero or unknown. A duration the file is too small to hold (a header can claim anything) is replaced
  * by the packets' real length (stream-length.ts). Its messages never contain the input's path or URL.
  */
-export async function probeMedia(location: ReadLocation | string): Promise<MediaProbe> {
+export async function probeMedia(
+  location: ReadLocation | string,
+  /** The object's size as the store knows it (ffprobe may not learn it over HTTP). */
+  known: { sizeBytes?: number } = {},
+): Promise<MediaProbe> {
   const input =
     typeof location === 'string' ? location : location.kind === 'path' ? location.path : location.url;
   const probe = await readContainer(input);
-  if (isDurationPlausible(probe.durationSeconds, probe.sizeBytes)) return probe;
+  if (isDurationPlausible(probe.durationSeconds, known.sizeBytes ?? probe.sizeBytes)) return probe;
   const measured = await measureVideoSeconds(input);
   return { ...probe, durationSeconds: measured, claimedDurationSeconds: probe.durationSeconds };
 }
