@@ -71,9 +71,9 @@ export class VideoIntake {
   async admit(input: AdmitInput): Promise<SubmittedItem> {
     const base = { filename: input.filename, ...(input.ownsSource ? {} : { key: input.sourceKey }) };
     try {
-      const refusal = await this.tryAdmit(input);
-      if ('error' in refusal) await this.discardRefused(input);
-      return { ...base, ...refusal };
+      const outcome = await this.tryAdmit(input);
+      if ('error' in outcome) await this.discardRefused(input);
+      return { ...base, ...outcome };
     } catch (err) {
       this.deps.logger.error({ err, videoId: input.videoId, filename: input.filename }, 'admission failed');
       await this.discardRefused(input).catch((cleanupErr: unknown) =>
