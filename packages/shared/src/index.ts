@@ -20,6 +20,7 @@ export * from './queues/video-flow.js';
 export * from './media/input-policy.js';
 export * from './media/probe.js';
 export * from './media/shard-plan.js';
+export * from './media/stream-length.js';
 export * from './videos/video-record.js';
 export * from './videos/video-repository.js';
 export * from './models/manifest.js';

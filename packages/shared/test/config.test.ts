@@ -4,7 +4,12 @@ import { ConfigError, loadConfig, parseStorageUrl } from '@orion/shared';
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
-    expect(config.pipeline).toEqual({ targetFps: 4, shardSeconds: 10 });
+    expect(config.pipeline).toEqual({
+      targetFps: 4,
+      shardSeconds: 10,
+      maxVideoSeconds: 14_400,
+      maxShardsPerVideo: 1000,
+    });
     expect(config.embedding).toMatchObject({
       model: 'vision',
       multimodal: false,
@@ -23,6 +28,8 @@ describe('loadConfig', () => {
     const config = loadConfig({
       TARGET_FPS: '2.5',
       SHARD_SECONDS: '30',
+      MAX_VIDEO_SECONDS: '7200.5',
+      MAX_SHARDS_PER_VIDEO: '200',
       USE_MULTIMODAL_EMBEDDINGS: 'yes',
       EMBEDDING_MODEL: 'clip',
       MIN_CLUSTER_SIZE: '8',
@@ -33,7 +40,12 @@ describe('loadConfig', () => {
       ORT_ALLOW_SPINNING: 'true',
     });
     expect(config.onnxThreads.allowSpinning).toBe(true);
-    expect(config.pipeline).toEqual({ targetFps: 2.5, shardSeconds: 30 });
+    expect(config.pipeline).toEqual({
+      targetFps: 2.5,
+      shardSeconds: 30,
+      maxVideoSeconds: 7200.5,
+      maxShardsPerVideo: 200,
+    });
     expect(config.embedding).toMatchObject({ model: 'clip', multimodal: true });
     expect(config.clustering).toMatchObject({
       minClusterSize: 8,
@@ -48,6 +60,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TARGET_FPS: '-1' })).toThrowError(ConfigError);
     expect(() => loadConfig({ TARGET_FPS: '-1' })).toThrowError(/TARGET_FPS="-1" must be greater than 0/);
     expect(() => loadConfig({ TARGET_FPS: 'fast' })).toThrowError(/TARGET_FPS="fast" must be a number/);
+  });
+
+  it('refuses bounds that are not bounds', () => {
+    expect(() => loadConfig({ MAX_SHARDS_PER_VIDEO: '0' })).toThrowError(
+      /MAX_SHARDS_PER_VIDEO="0" must be at least 1/,
+    );
+    expect(() => loadConfig({ MAX_SHARDS_PER_VIDEO: '2.5' })).toThrowError(/must be a whole number/);
+    expect(() => loadConfig({ MAX_VIDEO_SECONDS: '0' })).toThrowError(
+      /MAX_VIDEO_SECONDS="0" must be greater than 0/,
+    );
   });
 
   it('refuses an unknown EMBEDDING_MODEL listing the allowed values', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planShards } from '@orion/shared';
+import { fitShardSeconds, planShards } from '@orion/shared';
 
 describe('planShards', () => {
   it('splits 25 s into 10 s shards: 3 shards, the last shorter', () => {
@@ -33,5 +33,28 @@ describe('planShards', () => {
   it('refuses non-positive durations and sizes', () => {
     expect(() => planShards(0, 10)).toThrow(/duration must be positive/);
     expect(() => planShards(10, 0)).toThrow(/shardSeconds must be positive/);
+  });
+});
+
+describe('fitShardSeconds', () => {
+  it('keeps a shard length that stays within the bound', () => {
+    expect(fitShardSeconds(25, 10, 1000)).toBe(10);
+    expect(fitShardSeconds(10, 0.01, 1000)).toBe(0.01);
+  });
+
+  it('raises a shard length that would make too many shards, to the millisecond', () => {
+    expect(fitShardSeconds(10, 0.001, 1000)).toBe(0.01);
+    expect(fitShardSeconds(10, 0.001, 3)).toBe(3.334);
+    expect(fitShardSeconds(4 * 3600, 10, 1000)).toBe(14.4);
+  });
+
+  it('never plans more shards than the bound, whatever the duration', () => {
+    for (const duration of [0.5, 10, 10.0001, 59.97, 3600.04, 14_399.9, 4_294_967_295]) {
+      for (const max of [1, 7, 50, 1000]) {
+        const shards = planShards(duration, fitShardSeconds(duration, 0.001, max));
+        expect(shards.length).toBeLessThanOrEqual(max);
+        expect(shards.at(-1)!.endSeconds).toBe(duration);
+      }
+    }
   });
 });

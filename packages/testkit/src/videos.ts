@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import ffmpeg from 'fluent-ffmpeg';
 
 export interface TestVideoOptions {
@@ -74,4 +75,34 @@ export function recutVideo(source: string, cuts: readonly Cut[], out: string): P
       .on('error', (err: Error) => reject(new Error(`ffmpeg could not re-cut ${source}: ${err.message}`)))
       .run();
   });
+}
+
+/** Offset of an MP4 box's 4-letter type in `data` (the first one; boxes here are not nested twice). */
+function boxAt(data: Buffer, type: string, file: string): number {
+  const at = data.indexOf(type, 0, 'latin1');
+  if (at < 0) throw new Error(`${file} has no ${type} box`);
+  if (data[at + 4] !== 0) throw new Error(`${file}: only version-0 ${type} boxes are handled`);
+  return at;
+}
+
+/**
+ * A copy of an MP4 (e.g. from makeTestVideo) whose header lies about its length, as a hostile upload
+ * would: the movie header (`mvhd`, what ffprobe reports as the container's duration) claims
+ * `claimSeconds` (a whole number up to 2³²−1). With `stretchPackets`, the video track's timescale
+ * (`mdhd`) becomes 1 tick per second, so the packets' own timestamps span thousands of seconds too.
+ */
+export async function withClaimedDuration(
+  source: string,
+  out: string,
+  claimSeconds: number,
+  opts: { stretchPackets?: boolean } = {},
+): Promise<string> {
+  const data = await readFile(source);
+  // version(1) flags(3) creation(4) modification(4), then timescale(4) and duration(4).
+  const mvhd = boxAt(data, 'mvhd', source) + 4 + 12;
+  data.writeUInt32BE(1, mvhd);
+  data.writeUInt32BE(claimSeconds, mvhd + 4);
+  if (opts.stretchPackets) data.writeUInt32BE(1, boxAt(data, 'mdhd', source) + 4 + 12);
+  await writeFile(out, data);
+  return out;
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import {
   InvalidMediaError,
   buildVideoFlow,
+  fitShardSeconds,
   planShards,
   probeMedia,
   videoKeys,
@@ -62,30 +63,74 @@ export class VideoIntake {
     await Promise.all(videoIds.map((id) => this.deps.store.deletePrefix(videoKeys(id).root)));
   }
 
+  /**
+   * Admits one stored source. Whatever goes wrong, the file gets its own entry: a refusal with its
+   * reason, or `ADMISSION_FAILED` for an unexpected error (logged); either way nothing of it is kept
+   * (no record, no jobs, an upload deleted), so one file never sinks the others of its request.
+   */
   async admit(input: AdmitInput): Promise<SubmittedItem> {
-    const { store, videos, queues, config, logger } = this.deps;
     const base = { filename: input.filename, ...(input.ownsSource ? {} : { key: input.sourceKey }) };
-    let probe;
     try {
-      if (!(await store.head(input.sourceKey))) {
-        return {
-          ...base,
-          error: { code: 'SOURCE_NOT_FOUND', message: `No object at key ${input.sourceKey}` },
-        };
-      }
-      probe = await probeMedia(await store.readLocation(input.sourceKey, 600));
+      const outcome = await this.tryAdmit(input);
+      if ('error' in outcome) await this.discardRefused(input);
+      return { ...base, ...outcome };
     } catch (err) {
-      if (!(err instanceof InvalidMediaError)) throw err;
-      if (input.ownsSource) await store.deletePrefix(videoKeys(input.videoId).root);
-      logger.info({ filename: input.filename, reason: err.message }, 'refused an invalid video');
+      this.deps.logger.error({ err, videoId: input.videoId, filename: input.filename }, 'admission failed');
+      await this.discardRefused(input).catch((cleanupErr: unknown) =>
+        this.deps.logger.error(
+          { err: cleanupErr, videoId: input.videoId },
+          'cleanup after a failed admission failed',
+        ),
+      );
       return {
         ...base,
-        // Named as the caller knows it (never by a store path): the filename, or the caller's own key.
-        error: { code: 'INVALID_VIDEO', message: `${uploadName(input)}: ${err.message}` },
+        error: {
+          code: 'ADMISSION_FAILED',
+          message: `${uploadName(input)}: could not be admitted because of a server error; nothing of it was kept, submit it again`,
+        },
+      };
+    }
+  }
+
+  /** Deletes what a refused or failed admission may have left: its record and `videos/<id>/`. */
+  private async discardRefused(input: AdmitInput): Promise<void> {
+    const { store, videos } = this.deps;
+    const record = await videos.get(input.videoId);
+    if (record) await videos.delete(record);
+    // Holds the upload (when Orion owns the source) and the manifest; a JSON source lives elsewhere.
+    await store.deletePrefix(videoKeys(input.videoId).root);
+  }
+
+  private async tryAdmit(input: AdmitInput): Promise<Omit<SubmittedItem, 'filename' | 'key'>> {
+    const { store, videos, queues, config, logger } = this.deps;
+    const name = uploadName(input);
+    const object = await store.head(input.sourceKey);
+    if (!object) {
+      return { error: { code: 'SOURCE_NOT_FOUND', message: `No object at key ${input.sourceKey}` } };
+    }
+    let probe;
+    try {
+      const location = await store.readLocation(input.sourceKey, 600);
+      probe = await probeMedia(location, { sizeBytes: object.size });
+    } catch (err) {
+      if (!(err instanceof InvalidMediaError)) throw err;
+      logger.info({ filename: input.filename, reason: err.message }, 'refused an invalid video');
+      // Named as the caller knows it (never by a store path): the filename, or the caller's own key.
+      return { error: { code: 'INVALID_VIDEO', message: `${name}: ${err.message}` } };
+    }
+    const { maxVideoSeconds, maxShardsPerVideo } = config.pipeline;
+    if (probe.durationSeconds > maxVideoSeconds) {
+      logger.info({ filename: input.filename, duration: probe.durationSeconds }, 'refused a video too long');
+      return {
+        error: {
+          code: 'VIDEO_TOO_LONG',
+          message: `${name}: the video is ${formatSeconds(probe.durationSeconds)} long, longer than the limit of ${formatSeconds(maxVideoSeconds)}`,
+        },
       };
     }
 
-    const shardSeconds = input.options.shardSeconds ?? config.pipeline.shardSeconds;
+    const requested = input.options.shardSeconds ?? config.pipeline.shardSeconds;
+    const shardSeconds = fitShardSeconds(probe.durationSeconds, requested, maxShardsPerVideo);
     const targetFps = input.options.targetFps ?? config.pipeline.targetFps;
     const shards = planShards(probe.durationSeconds, shardSeconds);
     const now = new Date().toISOString();
@@ -108,42 +153,51 @@ export class VideoIntake {
       noise: config.association.noise,
       clustering: config.clustering,
     };
-    // Record first, then jobs: a status poll never finds jobs without a record.
+    // Record first, then jobs: a status poll never finds jobs without a record. A failure after this
+    // point is undone by admit (record and stored files deleted); BullMQ adds a flow atomically.
     await videos.create(record);
-    try {
-      await store.put(videoKeys(record.id).manifest, JSON.stringify(record), {
-        contentType: 'application/json',
-      });
-      await queues.flows.add(
-        buildVideoFlow({
-          videoId: record.id,
-          tenantId: record.tenantId,
-          sourceKey: record.sourceKey,
-          shards,
-          targetFps,
-          runId: record.runId,
-          embedding: record.embedding,
-          association: record.association,
-          noise: record.noise,
-          clustering: record.clustering,
-          prefix: queues.prefix,
-        }),
-      );
-    } catch (err) {
-      // Half an admission is worse than none: the caller gets a 500 and can retry cleanly.
-      await videos.delete(record);
-      throw err;
-    }
+    await store.put(videoKeys(record.id).manifest, JSON.stringify(record), {
+      contentType: 'application/json',
+    });
+    await queues.flows.add(
+      buildVideoFlow({
+        videoId: record.id,
+        tenantId: record.tenantId,
+        sourceKey: record.sourceKey,
+        shards,
+        targetFps,
+        runId: record.runId,
+        embedding: record.embedding,
+        association: record.association,
+        noise: record.noise,
+        clustering: record.clustering,
+        prefix: queues.prefix,
+      }),
+    );
     logger.info(
-      { videoId: record.id, shards: shards.length, duration: probe.durationSeconds },
+      {
+        videoId: record.id,
+        shards: shards.length,
+        shardSeconds,
+        duration: probe.durationSeconds,
+        claimedDuration: probe.claimedDurationSeconds,
+      },
       'video queued',
     );
     return {
-      ...base,
       id: record.id,
       state: 'queued',
       statusUrl: `/v1/videos/${record.id}`,
       shards: shards.length,
+      shardSeconds,
     };
   }
+}
+
+/** Seconds for a message, with minutes or hours beside them when long: "36000 s (10 h)". */
+function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds * 10) / 10;
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${s} s (${Math.round(s / 6) / 10} min)`;
+  return `${s} s (${Math.round(s / 360) / 10} h)`;
 }

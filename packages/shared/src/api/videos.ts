@@ -62,6 +62,12 @@ export const SubmittedItem = Type.Object(
     state: Type.Optional(VideoState),
     statusUrl: Type.Optional(Type.String()),
     shards: Type.Optional(Type.Integer()),
+    shardSeconds: Type.Optional(
+      Type.Number({
+        description:
+          'Shard length used: the requested (or default) one, raised where it would make more than the server’s MAX_SHARDS_PER_VIDEO shards',
+      }),
+    ),
     error: Type.Optional(
       Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
     ),

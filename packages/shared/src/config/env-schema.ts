@@ -106,6 +106,16 @@ export const envSchema = z.object({
   SHARD_SECONDS: numberVar({ positive: true, max: 3600 })
     .default(10)
     .describe('Length of the time range each detect job processes.'),
+  MAX_VIDEO_SECONDS: numberVar({ positive: true, max: 7 * 24 * 3600 })
+    .default(4 * 3600)
+    .describe(
+      'Longest accepted video, in seconds (longer: refused at submit with `VIDEO_TOO_LONG`). 4 h covers films, meetings and matches; one video cannot hold the detect workers for much longer than that (docs/security.md).',
+    ),
+  MAX_SHARDS_PER_VIDEO: numberVar({ int: true, min: 1, max: 100_000 })
+    .default(1000)
+    .describe(
+      'Most shards one video is split into: a shorter `shardSeconds` is raised to fit (the answer and status give the length used). Each shard is about 3 Redis keys and a detect job; 1000 keeps status and delete fast.',
+    ),
   DETECTOR_MODEL: stringVar()
     .default('yolox_nano')
     .describe('Detector model name (a manifest in the models directory).'),

@@ -115,7 +115,8 @@ export interface OrionConfig {
   storage: StorageLocation;
   s3: S3Settings;
   modelsDir: string;
-  pipeline: { targetFps: number; shardSeconds: number };
+  /** Defaults for a video's plan, and the bounds every plan stays within. */
+  pipeline: { targetFps: number; shardSeconds: number; maxVideoSeconds: number; maxShardsPerVideo: number };
   detector: DetectorSettings;
   /**
    * ONNX Runtime threads per session; intraOp 0 = CPU cores ÷ the worker's concurrency. Spinning:
@@ -194,7 +195,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     modelsDir: resolve(e.ORION_MODELS_DIR ?? defaultModelsDir()),
-    pipeline: { targetFps: e.TARGET_FPS, shardSeconds: e.SHARD_SECONDS },
+    pipeline: {
+      targetFps: e.TARGET_FPS,
+      shardSeconds: e.SHARD_SECONDS,
+      maxVideoSeconds: e.MAX_VIDEO_SECONDS,
+      maxShardsPerVideo: e.MAX_SHARDS_PER_VIDEO,
+    },
     detector: {
       model: e.DETECTOR_MODEL,
       scoreThreshold: e.DETECT_SCORE_THRESHOLD,

@@ -1,6 +1,6 @@
 import ffmpeg from 'fluent-ffmpeg';
 import type { ReadLocation } from '../storage/object-store.js';
-import { CodedError } from '../errors/coded-error.js';
+import { InvalidMediaError } from './invalid-media.js';
 import {
   isAllowedContainer,
   mediaInputOptions,
@@ -8,20 +8,21 @@ import {
   scrubInput,
   unacceptedContainer,
 } from './input-policy.js';
+import { isDurationPlausible, measureVideoSeconds } from './stream-length.js';
 
 /** What Orion needs to know about a video before planning it. */
 export interface MediaProbe {
+  /** The container's duration, or the packets' real length where the claim was not believable. */
   durationSeconds: number;
+  /** What the container claimed, when the packets were measured instead (see probeMedia). */
+  claimedDurationSeconds?: number;
   formatName: string;
   sizeBytes?: number;
   video: { codec: string; width: number; height: number; fps: number; frameCount?: number };
   hasAudio: boolean;
 }
 
-/** The file is not a usable video; the message says why, in words a user can act on. */
-export class InvalidMediaError extends CodedError {
-  readonly code = 'ERR_INVALID_MEDIA';
-}
+export { InvalidMediaError };
 
 function parseRate(rate: string | undefined): number {
   if (!rate) return 0;
@@ -46,15 +47,8 @@ function probeFailure(err: Error, input: string): InvalidMediaError {
   return new InvalidMediaError(`not a readable video (ffprobe: ${reason})`);
 }
 
-/**
- * ffprobe of a local path or a (presigned) URL, restricted to self-contained containers and the input's
- * own protocol (see input-policy.ts). Rejects with InvalidMediaError when the container is not
- * accepted, when ffprobe cannot read the data, when there is no video stream, or when the duration is
- * zero or unknown; its messages never contain the input's path or URL.
- */
-export function probeMedia(location: ReadLocation | string): Promise<MediaProbe> {
-  const input =
-    typeof location === 'string' ? location : location.kind === 'path' ? location.path : location.url;
+/** What the container says, read with ffprobe's `-show_format -show_streams`. */
+function readContainer(input: string): Promise<MediaProbe> {
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(input, mediaInputOptions(input), (err, data) => {
       if (err) {
@@ -99,4 +93,24 @@ export function probeMedia(location: ReadLocation | string): Promise<MediaProbe>
       });
     });
   });
+}
+
+/**
+ * ffprobe of a local path or a (presigned) URL, restricted to self-contained containers and the input's
+ * own protocol (see input-policy.ts). Rejects with InvalidMediaError when the container is not
+ * accepted, when ffprobe cannot read the data, when there is no video stream, or when the duration is
+ * zero or unknown. A duration the file is too small to hold (a header can claim anything) is replaced
+ * by the packets' real length (stream-length.ts). Its messages never contain the input's path or URL.
+ */
+export async function probeMedia(
+  location: ReadLocation | string,
+  /** The object's size as the store knows it (ffprobe may not learn it over HTTP). */
+  known: { sizeBytes?: number } = {},
+): Promise<MediaProbe> {
+  const input =
+    typeof location === 'string' ? location : location.kind === 'path' ? location.path : location.url;
+  const probe = await readContainer(input);
+  if (isDurationPlausible(probe.durationSeconds, known.sizeBytes ?? probe.sizeBytes)) return probe;
+  const measured = await measureVideoSeconds(input);
+  return { ...probe, durationSeconds: measured, claimedDurationSeconds: probe.durationSeconds };
 }

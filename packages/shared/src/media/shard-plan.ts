@@ -16,3 +16,14 @@ export function planShards(durationSeconds: number, shardSeconds: number): Shard
     endSeconds: index === count - 1 ? durationSeconds : (index + 1) * shardSeconds,
   }));
 }
+
+/**
+ * The shard length to plan with: the requested one, or — when that would make more than `maxShards`
+ * shards — the shortest length (rounded up to the millisecond, for a readable plan) that fits.
+ */
+export function fitShardSeconds(durationSeconds: number, requested: number, maxShards: number): number {
+  if (!(durationSeconds > 0)) throw new RangeError(`duration must be positive, got ${durationSeconds}`);
+  if (!(maxShards >= 1)) throw new RangeError(`maxShards must be at least 1, got ${maxShards}`);
+  const shortest = Math.ceil((durationSeconds / Math.floor(maxShards)) * 1000) / 1000;
+  return Math.max(requested, shortest);
+}
