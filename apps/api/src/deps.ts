@@ -1,5 +1,6 @@
 import {
   VideoRepository,
+  VideoTombstones,
   createMetrics,
   createObjectStore,
   createRedisConnection,
@@ -39,6 +40,7 @@ export async function createApiDeps(
     store,
     queues,
     videos,
+    tombstones: new VideoTombstones(redis, config.redis.queuePrefix),
     tenants,
     idempotency,
     intake,

@@ -22,6 +22,7 @@ export * from './media/probe.js';
 export * from './media/shard-plan.js';
 export * from './videos/video-record.js';
 export * from './videos/video-repository.js';
+export * from './videos/video-tombstone.js';
 export * from './models/manifest.js';
 export * from './models/builtin-manifests.js';
 export * from './models/sha256.js';
