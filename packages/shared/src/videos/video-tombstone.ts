@@ -36,11 +36,6 @@ export class VideoTombstones {
   async isDeleted(videoId: string): Promise<boolean> {
     return (await this.redis.exists(tombstoneKey(this.prefix, videoId))) === 1;
   }
-
-  /** Throws VideoDeletedError when the video was deleted. */
-  async check(videoId: string): Promise<void> {
-    if (await this.isDeleted(videoId)) throw new VideoDeletedError(videoId);
-  }
 }
 
 /**
