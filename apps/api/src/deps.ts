@@ -1,5 +1,6 @@
 import {
   VideoRepository,
+  VideoTombstones,
   createMetrics,
   createObjectStore,
   createRedisConnection,
@@ -40,6 +41,7 @@ export async function createApiDeps(
     store,
     queues,
     videos,
+    tombstones: new VideoTombstones(redis, config.redis.queuePrefix),
     tenants,
     idempotency,
     authFailures: new AuthFailureThrottle(redis, config.redis.queuePrefix, config.api.authFailuresPerMinute),

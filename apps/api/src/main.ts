@@ -24,7 +24,7 @@ const app = await buildApp(deps);
 const workers: Worker[] = [];
 if (config.api.runBackgroundWorkers) {
   const base = { redisUrl: config.redis.url, queues: deps.queues, videos: deps.videos, logger };
-  workers.push(startFinalizeWorker({ ...base, store: deps.store }));
+  workers.push(startFinalizeWorker({ ...base, store: deps.store, redis: deps.redis }));
   workers.push(
     startCallbackWorker({
       ...base,

@@ -7,7 +7,14 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Logger, ObjectStore, OrionConfig, OrionMetrics, VideoRepository } from '@orion/shared';
+import type {
+  Logger,
+  ObjectStore,
+  OrionConfig,
+  OrionMetrics,
+  VideoRepository,
+  VideoTombstones,
+} from '@orion/shared';
 import type { CallbackUrlPolicy } from './services/callback-url-policy.js';
 import type { AuthFailureThrottle } from './services/auth-failures.js';
 import type { IdempotencyStore } from './services/idempotency.js';
@@ -24,6 +31,8 @@ export interface ApiDeps {
   store: ObjectStore;
   queues: PipelineQueues;
   videos: VideoRepository;
+  /** Deleted videos, which running jobs check before they write. */
+  tombstones: VideoTombstones;
   tenants: TenantDirectory;
   idempotency: IdempotencyStore;
   authFailures: AuthFailureThrottle;

@@ -23,6 +23,7 @@ export * from './media/shard-plan.js';
 export * from './media/stream-length.js';
 export * from './videos/video-record.js';
 export * from './videos/video-repository.js';
+export * from './videos/video-tombstone.js';
 export * from './models/manifest.js';
 export * from './models/builtin-manifests.js';
 export * from './models/sha256.js';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { QueueName, WorkerStartupError, type DetectJobData } from '@orion/shared';
+import { QueueName, VideoTombstones, WorkerStartupError, type DetectJobData } from '@orion/shared';
 import { TestWorkers } from '@orion/testkit';
 
 const processor = new URL('./fixtures/busy-processor.ts', import.meta.url);
@@ -61,6 +61,18 @@ describe('startWorker (BullMQ worker with job threads)', () => {
     const done = await settled(job.id!);
     expect(done.failedReason).toBe('the shard is unreadable');
     expect(done.attemptsMade).toBe(2);
+  });
+
+  it("fails a deleted video's job for good, without running or retrying it", async () => {
+    const { queue, settled } = await setup(1);
+    await new VideoTombstones(workers.connection, queue.opts.prefix!).mark('gone');
+    const job = await queue.add('busy', { ...busy(1), videoId: 'gone' }, { attempts: 3 });
+    const done = await settled(job.id!);
+    expect(done.failedReason).toBe('video gone was deleted while this job ran; its outputs were not written');
+    expect(done.attemptsMade).toBe(1);
+    expect(done.returnvalue).toBeNull();
+    // Another video's job on the same worker runs as usual.
+    expect((await settled((await queue.add('busy', busy(1))).id!)).failedReason).toBeUndefined();
   });
 
   it('replaces a thread that dies in the middle of a job', async () => {

@@ -15,7 +15,7 @@ import { currentState, videoStatus } from '../services/video-status.js';
 import type { App } from '../types.js';
 
 export default async function videoRoutes(app: App) {
-  const { submission, videos, queues, store } = app.deps;
+  const { submission, videos, queues, store, tombstones } = app.deps;
 
   app.post(
     '/v1/videos',
@@ -103,7 +103,7 @@ export default async function videoRoutes(app: App) {
     },
     async (req) => {
       const record = await loadOwn(req.params.id, req.principal.tenantId);
-      const result = await deleteVideo(record, { queues, store, videos });
+      const result = await deleteVideo(record, { queues, store, videos, tombstones });
       return { id: record.id, deleted: true as const, ...result };
     },
   );

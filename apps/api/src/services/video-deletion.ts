@@ -1,45 +1,32 @@
 import {
-  QueueName,
-  jobIds,
   videoKeys,
   type ObjectStore,
   type VideoRecord,
   type VideoRepository,
+  type VideoTombstones,
 } from '@orion/shared';
+import { removeVideoJobs, scheduleSweep } from '../workers/deleted-video-sweep.js';
 import type { PipelineQueues } from './pipeline-queues.js';
 
 /**
- * Cancels a video's pending jobs and deletes everything stored for it. Jobs already running cannot be
- * pulled from their worker; they finish, find their parent gone, and the finalize step (if it still
- * runs) sees the record deleted and removes anything written late.
+ * Deletes a video: marks it deleted first (the tombstone every worker checks before it writes), cancels
+ * its pending jobs, deletes everything stored for it and its record, and schedules the sweep that
+ * removes what jobs still running at this moment leave behind (apps/api/src/workers/deleted-video-sweep.ts).
  */
 export async function deleteVideo(
   record: VideoRecord,
-  deps: { queues: PipelineQueues; store: ObjectStore; videos: VideoRepository },
+  deps: { queues: PipelineQueues; store: ObjectStore; videos: VideoRepository; tombstones: VideoTombstones },
 ): Promise<{ canceledJobs: number; runningJobs: number }> {
-  const { queues, store, videos } = deps;
+  const { queues, store, videos, tombstones } = deps;
+  await tombstones.mark(record.id);
   await videos.update(record.id, (r) => ({ ...r, state: 'canceled', finishedAt: new Date().toISOString() }));
 
-  const ids: [QueueName, string][] = [
-    [QueueName.finalize, jobIds.finalize(record.id, record.runId)],
-    [QueueName.cluster, jobIds.cluster(record.id, record.runId)],
-    ...Array.from({ length: record.plan.shardCount }, (_, k): [QueueName, string][] => [
-      [QueueName.embed, jobIds.embed(record.id, k)],
-      [QueueName.detect, jobIds.detect(record.id, k)],
-    ]).flat(),
-  ];
-  let canceledJobs = 0;
-  let runningJobs = 0;
-  for (const [queue, id] of ids) {
-    const job = await queues.job(queue, id);
-    if (!job) continue;
-    // removeChildren: false — every job of the video is in the list; removing one at a time lets a
-    // locked (running) job fail its own removal without blocking the others.
-    const removed = await queues.queues[queue].remove(id, { removeChildren: false }).catch(() => 0);
-    if (removed) canceledJobs++;
-    else runningJobs++;
-  }
+  const runIds = [record.runId, ...(record.pendingRunId ? [record.pendingRunId] : [])];
+  const jobs = { videoId: record.id, shardCount: record.plan.shardCount, runIds };
+  // Scheduled before anything is removed, so a failure below still leaves a sweep to finish the work.
+  await scheduleSweep(queues, jobs);
+  const { removed, running } = await removeVideoJobs(queues, jobs);
   await store.deletePrefix(videoKeys(record.id).root);
   await videos.delete(record);
-  return { canceledJobs, runningJobs };
+  return { canceledJobs: removed, runningJobs: running };
 }

@@ -1,4 +1,5 @@
 import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import {
   QueueName,
   createRedisConnection,
@@ -15,9 +16,12 @@ import {
 } from '@orion/shared';
 import type { PipelineQueues } from '../services/pipeline-queues.js';
 import { readLiveProgress } from '../services/video-progress.js';
+import { SWEEP_JOB_NAME, sweepDeletedVideo } from './deleted-video-sweep.js';
 
 export interface FinalizeDeps {
   redisUrl: string;
+  /** A shared connection for the sweeps' own Redis commands (the worker opens its own). */
+  redis: Redis;
   queues: PipelineQueues;
   videos: VideoRepository;
   store: ObjectStore;
@@ -123,7 +127,10 @@ async function finalizeRecluster(
 }
 
 export function startFinalizeWorker(deps: FinalizeDeps): Worker {
-  const worker = new Worker(QueueName.finalize, (job) => finalizeVideo(job, deps), {
+  // The finalize queue also carries the sweeps after deletions (deleted-video-sweep.ts).
+  const process = (job: Job) =>
+    job.name === SWEEP_JOB_NAME ? sweepDeletedVideo(job, deps) : finalizeVideo(job, deps);
+  const worker = new Worker(QueueName.finalize, process, {
     connection: createRedisConnection(deps.redisUrl, 'orion-api-finalize'),
     prefix: deps.queues.prefix,
     concurrency: 4,

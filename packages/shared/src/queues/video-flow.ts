@@ -13,6 +13,8 @@ export const jobIds = {
   cluster: (videoId: string, runId: string) => `${videoId}.cluster.${runId}`,
   finalize: (videoId: string, runId: string) => `${videoId}.finalize.${runId}`,
   callback: (videoId: string, runId: string) => `${videoId}.callback.${runId}`,
+  /** The sweep after a deletion (apps/api), one per video. */
+  sweep: (videoId: string) => `${videoId}.sweep`,
 };
 
 export interface VideoFlowInput extends RunSettings {

@@ -102,17 +102,39 @@ export class JobThreadPool {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Runs one BullMQ job in a free thread, forwarding its progress; resolves with its result. */
-  async run(job: Job, onProgress: (value: number | object) => Promise<void>): Promise<unknown> {
+  /**
+   * Runs one BullMQ job in a free thread, forwarding its progress and answering whether its video was
+   * deleted; resolves with its result.
+   */
+  async run(
+    job: Job,
+    hooks: { onProgress(value: number | object): Promise<void>; isDeleted(): Promise<boolean> },
+  ): Promise<unknown> {
     const pooled = await this.acquire();
     const { thread } = pooled;
     try {
       return await new Promise((resolve, reject) => {
         const onMessage = (msg: FromThread) => {
           if (msg.type === 'progress') {
-            onProgress(msg.value).catch((err: unknown) =>
-              this.opts.logger.warn({ err, jobId: job.id }, 'could not record progress'),
-            );
+            hooks
+              .onProgress(msg.value)
+              .catch((err: unknown) =>
+                this.opts.logger.warn({ err, jobId: job.id }, 'could not record progress'),
+              );
+          } else if (msg.type === 'is-deleted') {
+            // Unanswerable (Redis down): go on; the sweep removes whatever the job then writes.
+            void hooks
+              .isDeleted()
+              .catch((err: unknown) => {
+                this.opts.logger.warn(
+                  { err, jobId: job.id },
+                  'could not check whether the video was deleted',
+                );
+                return false;
+              })
+              .then((deleted) =>
+                thread.postMessage({ type: 'deleted', requestId: msg.requestId, deleted } satisfies ToThread),
+              );
           } else if (msg.type === 'done') {
             cleanup();
             resolve(msg.result);

@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger/logger.js';
 import type { QueueName } from '../queues/names.js';
+import { VideoTombstones } from '../videos/video-tombstone.js';
 import { JobThreadPool } from './job-thread-pool.js';
 import type { ServiceContext } from './service-context.js';
 import { onShutdown } from './shutdown.js';
@@ -45,7 +46,14 @@ export async function startWorker<Q extends QueueName>(opts: StartWorkerOptions<
     env: opts.env,
   });
   await pool.start();
-  const worker = new Worker(queue, (job: Job) => pool.run(job, (value) => job.updateProgress(value)), {
+  const tombstones = new VideoTombstones(opts.connection, opts.prefix);
+  const isDeleted = (job: Job) => {
+    const videoId = (job.data as { videoId?: unknown } | undefined)?.videoId;
+    return typeof videoId === 'string' ? tombstones.isDeleted(videoId) : Promise.resolve(false);
+  };
+  const runJob = (job: Job) =>
+    pool.run(job, { onProgress: (value) => job.updateProgress(value), isDeleted: () => isDeleted(job) });
+  const worker = new Worker(queue, runJob, {
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: opts.concurrency,

@@ -22,11 +22,17 @@ export interface ThreadJob {
   data: unknown;
 }
 
-export type ToThread = { type: 'run'; job: ThreadJob } | { type: 'stop' };
+export type ToThread =
+  | { type: 'run'; job: ThreadJob }
+  | { type: 'stop' }
+  /** The answer to `is-deleted`. */
+  | { type: 'deleted'; requestId: number; deleted: boolean };
 export type FromThread =
   | { type: 'ready' }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'progress'; value: number | object }
+  /** Has the running job's video been deleted? The main thread asks Redis (video-tombstone.ts). */
+  | { type: 'is-deleted'; requestId: number }
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: SerializedError }
   | { type: 'stopped' };
