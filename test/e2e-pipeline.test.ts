@@ -101,6 +101,9 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
     // 6 s at 4 fps; TUD is 71 frames at 25 fps = 2.84 s → samples at 0, 0.25 … 2.75.
     expect(bus.counts.frames).toBe(24);
     expect(tud.counts.frames).toBe(12);
+    // Sound files decode every planned frame: no warning.
+    expect([bus.counts.expectedFrames, tud.counts.expectedFrames]).toEqual([24, 12]);
+    expect([bus.warnings, tud.warnings]).toEqual([undefined, undefined]);
   });
 
   it('lists entities with thumbnails, details and flags, as documented', async () => {

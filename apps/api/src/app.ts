@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { answeringErrors, registerErrorHandler } from './plugins/app/error-handler.js';
 import { authenticate, requireAdmin } from './plugins/app/auth.js';
 import requestTiming from './plugins/app/request-timing.js';
+import { requestValidatorFactory } from './plugins/app/request-validators.js';
 import loadShedding from './plugins/external/load-shedding.js';
 import multipart from './plugins/external/multipart.js';
 import security from './plugins/external/security.js';
@@ -27,8 +28,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   const app = Fastify({
     // Typed as Fastify's base logger so plugins and routes share one instance type.
     loggerInstance: deps.logger as FastifyBaseLogger,
-    // Unknown fields are errors, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Strict types in JSON bodies, coercion where requests carry text (querystring, params, headers).
+    schemaController: { compilersFactory: { buildValidator: requestValidatorFactory } },
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName } from '@orion/shared';
 import { verifyCallback } from '../src/workers/callback-signature.js';
@@ -26,10 +27,15 @@ beforeAll(async () => {
     }),
     makeUploadMedia(),
   ]);
-  standIns = startStandInWorkers(api, async (job) => {
-    if (job.queueName !== QueueName.detect || job.data.shard.index !== FAILING_SHARD) return false;
-    return (await api.deps.videos.get(job.data.videoId))?.tags.includes('fail-shard') ?? false;
-  });
+  const tagged = async (job: Job, tag: string) =>
+    job.queueName === QueueName.detect &&
+    job.data.shard.index === FAILING_SHARD &&
+    ((await api.deps.videos.get(job.data.videoId))?.tags.includes(tag) ?? false);
+  standIns = startStandInWorkers(
+    api,
+    (job) => tagged(job, 'fail-shard'),
+    async (job) => ((await tagged(job, 'short-shard')) ? 10 : undefined),
+  );
   let received = 0;
   const server = createServer((req, res) => {
     let body = '';
@@ -85,7 +91,7 @@ describe('a video whose every shard succeeds', () => {
       state: 'completed',
       stage: 'done',
       percent: 100,
-      counts: { frames: 120, detections: 21, entities: 3 },
+      counts: { frames: 120, expectedFrames: 120, detections: 21, entities: 3 },
       progress: {
         detect: { state: 'done', completed: 3, total: 3, executionProviders: ['cpu'] },
         embed: { state: 'done', completed: 3, total: 3, executionProviders: ['cpu'] },
@@ -95,6 +101,19 @@ describe('a video whose every shard succeeds', () => {
     expect(status.progress.detect.wallMs).toBeGreaterThanOrEqual(0);
     expect(status.finishedAt).toBeTruthy();
     expect(status.error).toBeUndefined();
+    expect(status.warnings).toBeUndefined();
+  });
+
+  it('completes with a warning when a shard decoded fewer frames than planned', async () => {
+    const id = await submit(media.long, 'long.mp4', { tags: 'short-shard' });
+    const status = await waitForState(id, ['completed', 'failed']);
+    expect(status).toMatchObject({ state: 'completed', counts: { frames: 90, expectedFrames: 120 } });
+    expect(status.warnings).toEqual([
+      {
+        code: 'FRAMES_MISSING',
+        message: `decoded 90 of the 120 frames planned at ${status.plan.targetFps} fps (25 % missing): the file is damaged or shorter than its header says; entities cover only the decoded parts`,
+      },
+    ]);
   });
 });
 

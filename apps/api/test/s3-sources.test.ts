@@ -52,6 +52,20 @@ describe('on S3 storage (s3rver)', () => {
     });
   });
 
+  it('refuses a presigned upload for a filename with control characters', async () => {
+    const res = await api.request('/v1/uploads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: [{ filename: 'a.mp4' }, { filename: 'b\r\nSet-Cookie: x.mp4' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: 'BAD_REQUEST',
+      message:
+        'files[1]: filename "b\\r\\nSet-Cookie: x.mp4" has control or bidirectional-override characters',
+    });
+  });
+
   it('streams multipart uploads into the bucket', async () => {
     const res = await api.request('/v1/videos', {
       method: 'POST',

@@ -1,5 +1,6 @@
 import type { DetectJobResult, Logger, ObjectStore, ShardSpan, JobProgress } from '@orion/shared';
-import { DecodeError, decodeShardFrames, shardFrameRange } from './decode/decode-shard.js';
+import { decodeShardFrames, shardFrameRange } from './decode/decode-shard.js';
+import { EmptyShardError } from './decode/empty-shard-error.js';
 import type { Detector } from './detect/detector.js';
 import { storeShardOutput } from './output/shard-output.js';
 import { CropCutter } from './shard/crop-cutter.js';
@@ -57,12 +58,11 @@ export async function detectShard(input: DetectShardInput, deps: DetectShardDeps
 
   const { frames } = found;
   if (frames === 0 && range.count > 0) {
-    throw new DecodeError(
-      `no frame could be decoded in [${startSeconds}s, ${endSeconds}s): the video is shorter than planned or unreadable there`,
-    );
+    throw new EmptyShardError(startSeconds, endSeconds);
   }
   if (frames < range.count) {
-    logger?.warn({ frames, expected: range.count }, 'the video ended before the end of the shard');
+    // Reported to the user through the result's expectedFrames (a warning in the video's status).
+    logger?.warn({ frames, expected: range.count }, 'fewer frames decoded than planned');
   }
 
   const t = performance.now();

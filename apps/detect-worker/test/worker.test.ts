@@ -9,8 +9,8 @@ import {
   type DetectJobData,
   type DetectJobResult,
 } from '@orion/shared';
-import { TestWorkers, fixturePath, type TestWorker } from '@orion/testkit';
-import { storeFor, testEnv } from './support.js';
+import { TestWorkers, fixturePath, makeTestVideo, type TestWorker } from '@orion/testkit';
+import { storeFor, tempDirs, testEnv } from './support.js';
 
 // The detect worker as deployed: a BullMQ worker on the real Redis whose job threads load YOLOX-Nano
 // and read the source from the real S3 server (presigned URL), writing results back to it.
@@ -18,6 +18,7 @@ import { storeFor, testEnv } from './support.js';
 const env = testEnv();
 const { store } = storeFor(env);
 const workers = new TestWorkers(inject('redisUrl'), 'detect-worker-test');
+const dirs = tempDirs();
 const videoId = 'tud';
 const tud: DetectJobData = {
   videoId,
@@ -30,6 +31,17 @@ let detect: TestWorker<'detect'>;
 
 beforeAll(async () => {
   await store.put(tud.sourceKey, await readFile(fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4')));
+  // The first half of a 4 s MP4 whose index is at the front: it still claims 4 s, frames stop near 2 s.
+  const whole = await makeTestVideo({
+    out: `${await dirs.make()}/whole.mp4`,
+    seconds: 4,
+    fps: 10,
+    width: 160,
+    height: 120,
+    faststart: true,
+  });
+  const bytes = await readFile(whole);
+  await store.put(videoKeys('truncated').source, bytes.subarray(0, bytes.length / 2));
   await store.put(
     videoKeys('broken').source,
     Buffer.from('this is not a video, only some bytes'.repeat(100)),
@@ -49,6 +61,7 @@ afterAll(async () => {
   await workers.close();
   await store.deletePrefix('videos/');
   await store.close();
+  await dirs.cleanup();
 });
 
 const runJob = (data: unknown, opts?: Parameters<TestWorker<'detect'>['run']>[1]) => detect.run(data, opts);
@@ -127,5 +140,34 @@ describe('detect worker on a real queue and store', () => {
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/Invalid detect job data: targetFps/);
+  });
+
+  it('reports frames missing from a damaged file, and fails a shard with none at once', async () => {
+    const truncated = {
+      ...tud,
+      videoId: 'truncated',
+      sourceKey: videoKeys('truncated').source,
+      targetFps: 5,
+    };
+    const whole = await runJob({
+      ...truncated,
+      shard: { index: 0, count: 2, startSeconds: 0, endSeconds: 3 },
+    });
+    expect(whole.failedReason).toBeUndefined();
+    const result = whole.returnvalue as DetectJobResult;
+    expect(result.expectedFrames).toBe(15);
+    expect(result.frames).toBeGreaterThan(0);
+    expect(result.frames).toBeLessThan(13);
+
+    // Past the cut: nothing to decode, now or on a retry, so no retry is spent on it.
+    const empty = await runJob(
+      { ...truncated, shard: { index: 1, count: 2, startSeconds: 3, endSeconds: 4 } },
+      { attempts: 3, backoff: { type: 'fixed', delay: 50 } },
+    );
+    expect(await empty.getState()).toBe('failed');
+    expect(empty.attemptsMade).toBe(1);
+    expect(empty.failedReason).toBe(
+      'no frame could be decoded in [3s, 4s): the file is damaged or shorter than its header says there',
+    );
   });
 });

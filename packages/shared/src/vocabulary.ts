@@ -68,3 +68,7 @@ export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 /** Why an observation is flagged as a likely misclassification. */
 export const FLAG_REASONS = ['tracklet-consensus', 'entity-consensus', 'verification'] as const;
 export type FlagReason = (typeof FLAG_REASONS)[number];
+
+/** Why a video's status carries a warning: it finished (or goes on) with less than was planned. */
+export const STATUS_WARNING_CODES = ['FRAMES_MISSING'] as const;
+export type StatusWarningCode = (typeof STATUS_WARNING_CODES)[number];

@@ -19,11 +19,11 @@ function shardOf(queue: typeof QueueName.detect | typeof QueueName.embed, job: J
 
 /** Results of the contract's shape (results.ts) with made-up counts: 40 frames, 7 detections, 3 entities. */
 const results = {
-  detect(job: Job): JobResultByQueue['detect'] {
+  detect(job: Job, frames = 40): JobResultByQueue['detect'] {
     const { common, keys } = shardOf(QueueName.detect, job);
     return {
       ...common,
-      frames: 40,
+      frames,
       expectedFrames: 40,
       detections: 7,
       inferenceRuns: 0,
@@ -64,18 +64,20 @@ const results = {
 /**
  * Processors standing in for the detect, embed and cluster workers in tests of the API's side of the
  * flow (fan-in, failure policy, finalize, callbacks, CLI): they return results of the contract's shape,
- * or fail when `fail(job)` says so. The real workers have their own tests.
+ * or fail when `fail(job)` says so; a detect job decodes `framesOf(job)` of its 40 frames (all by
+ * default). The real workers have their own tests.
  */
 export function startStandInWorkers(
   api: { redisUrl: string; prefix: string },
   fail: (job: Job) => Promise<boolean> = async () => false,
+  framesOf: (job: Job) => Promise<number | undefined> = async () => undefined,
 ) {
   const make = (queue: keyof typeof results) =>
     new Worker(
       queue,
       async (job) => {
         if (await fail(job)) throw new Error('corrupt shard: invalid NAL unit size');
-        return results[queue](job);
+        return queue === QueueName.detect ? results.detect(job, await framesOf(job)) : results[queue](job);
       },
       { connection: createRedisConnection(api.redisUrl), prefix: api.prefix },
     );

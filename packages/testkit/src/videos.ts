@@ -10,11 +10,13 @@ export interface TestVideoOptions {
   height?: number;
   /** Add a sine audio track. */
   audio?: boolean;
+  /** Index (moov) at the front, as streaming MP4s have it: a cut-short copy still claims the whole length. */
+  faststart?: boolean;
 }
 
 /** Renders ffmpeg's `testsrc2` pattern (moving, with a frame counter) to an H.264 file. */
 export function makeTestVideo(opts: TestVideoOptions): Promise<string> {
-  const { out, seconds, fps = 30, width = 320, height = 240, audio = false } = opts;
+  const { out, seconds, fps = 30, width = 320, height = 240, audio = false, faststart = false } = opts;
   return new Promise((resolve, reject) => {
     const cmd = ffmpeg()
       .input(`testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`)
@@ -23,6 +25,7 @@ export function makeTestVideo(opts: TestVideoOptions): Promise<string> {
     cmd
       .outputOptions(['-c:v libx264', '-preset ultrafast', '-pix_fmt yuv420p', `-g ${Math.round(fps)}`])
       .outputOptions(audio ? ['-c:a aac', '-shortest'] : ['-an'])
+      .outputOptions(faststart ? ['-movflags +faststart'] : [])
       .output(out)
       .on('end', () => resolve(out))
       .on('error', (err: Error) => reject(new Error(`ffmpeg could not make ${out}: ${err.message}`)))

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UploadRequest, UploadTargets } from '@orion/shared/api';
-import { HttpError } from '../errors.js';
+import { HttpError, badRequest } from '../errors.js';
 import { authErrors, errorRef, security } from '../schemas/common.js';
+import { filenameProblem } from '../services/upload-filename.js';
 import type { App } from '../types.js';
 
 const EXPIRES_SECONDS = 3600;
@@ -34,6 +35,10 @@ export default async function uploadRoutes(app: App) {
           'Presigned uploads need S3 storage; this deployment stores files locally',
         );
       }
+      req.body.files.forEach((f, i) => {
+        const problem = filenameProblem(f.filename);
+        if (problem) throw badRequest(`files[${i}]: ${problem}`);
+      });
       const expiresAt = new Date(Date.now() + EXPIRES_SECONDS * 1000).toISOString();
       const uploads = await Promise.all(
         req.body.files.map(async (f) => {

@@ -1,16 +1,32 @@
+import { finished } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../errors.js';
+import { filenameProblem } from './upload-filename.js';
 import { checkCallbackUrlField, type CallbackUrlPolicy } from './callback-url-policy.js';
-import type { SubmitOptions } from '@orion/shared/api';
+import { SubmitOptions } from '@orion/shared/api';
 import type { VideoIntake } from './video-intake.js';
 
-export interface StagedUpload {
-  videoId: string;
-  key: string;
-  filename: string;
-}
+/** A file part: stored and waiting to be admitted, or refused by its name (its bytes were skipped). */
+export type StagedUpload =
+  { videoId: string; key: string; filename: string } | { filename?: undefined; refused: string };
 
-const NUMBER_FIELDS = { targetFps: [0, 120], shardSeconds: [0, 3600] } as const;
+/** A number field's bounds, read from the JSON body's schema so both forms of a request agree. */
+function checkNumberField(name: 'targetFps' | 'shardSeconds', value: string): number {
+  const { minimum, exclusiveMinimum, maximum } = SubmitOptions.properties[name] as unknown as {
+    minimum?: number;
+    exclusiveMinimum?: number;
+    maximum: number;
+  };
+  const n = Number(value);
+  const low = exclusiveMinimum !== undefined ? n > exclusiveMinimum : n >= minimum!;
+  if (value.trim() === '' || !Number.isFinite(n) || !low || n > maximum) {
+    const floor = exclusiveMinimum !== undefined ? `> ${exclusiveMinimum}` : `≥ ${minimum}`;
+    throw badRequest(
+      `field ${name} must be a number ${floor} and ≤ ${maximum}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
 
 /** Form fields → options, with the same rules (and messages naming the field) as the JSON body. */
 function parseFields(fields: Map<string, string[]>): SubmitOptions {
@@ -28,14 +44,7 @@ function parseFields(fields: Map<string, string[]>): SubmitOptions {
         throw badRequest('field tags: at most 32 tags of 64 characters');
       options.tags = tags;
     } else if (name === 'targetFps' || name === 'shardSeconds') {
-      const n = Number(value);
-      const [min, max] = NUMBER_FIELDS[name];
-      if (value.trim() === '' || !Number.isFinite(n) || n <= min || n > max) {
-        throw badRequest(
-          `field ${name} must be a number > ${min} and ≤ ${max}, got ${JSON.stringify(value)}`,
-        );
-      }
-      options[name] = n;
+      options[name] = checkNumberField(name, value);
     } else {
       throw badRequest(
         `unknown field "${name}" (allowed: file parts, callbackUrl, tags, targetFps, shardSeconds)`,
@@ -60,6 +69,12 @@ export async function receiveMultipart(
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
+        const refused = part.filename ? filenameProblem(part.filename) : undefined;
+        if (refused) {
+          await finished(part.file.resume());
+          uploads.push({ refused });
+          continue;
+        }
         const staged = await intake.stageUpload(part.file);
         uploads.push({ ...staged, filename: part.filename || `file-${uploads.length + 1}` });
         // @fastify/multipart marks a stream cut at the size limit; reading on raises the 413.
@@ -79,7 +94,7 @@ export async function receiveMultipart(
     if (options.callbackUrl !== undefined) await checkCallbackUrlField(callbackPolicy, options.callbackUrl);
     return { uploads, options };
   } catch (err) {
-    await intake.discard(uploads.map((u) => u.videoId));
+    await intake.discard(uploads.flatMap((u) => ('videoId' in u ? [u.videoId] : [])));
     throw err;
   }
 }

@@ -23,6 +23,8 @@ export interface LiveStage extends StageSummary {
 export interface LiveProgress {
   stages: Record<PipelineStage, LiveStage>;
   frames: number;
+  /** Frames the finished detect jobs should have sampled. */
+  expectedFrames: number;
   detections: number;
   entities: number | null;
   finalized: boolean;
@@ -108,6 +110,7 @@ export async function readLiveProgress(queues: PipelineQueues, record: VideoReco
       cluster: summarise(QueueName.cluster, [cluster], 1),
     },
     frames: detected.reduce((s, r) => s + r.frames, 0),
+    expectedFrames: detected.reduce((s, r) => s + r.expectedFrames, 0),
     detections: detected.reduce((s, r) => s + r.detections, 0),
     entities: phaseOf(cluster) === 'done' ? jobResult(QueueName.cluster, cluster!).entities : null,
     finalized: phaseOf(finalize) === 'done',

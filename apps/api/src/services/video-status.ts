@@ -1,6 +1,7 @@
 import { PIPELINE_STAGES, isTerminalState, type VideoRecord, type VideoState } from '@orion/shared';
 import type { VideoStatus } from '@orion/shared/api';
 import type { PipelineQueues } from './pipeline-queues.js';
+import { statusWarnings } from './status-warnings.js';
 import { readLiveProgress, type LiveProgress, type LiveStage } from './video-progress.js';
 
 // Share of the overall percentage per stage (detection dominates the cost of a video).
@@ -30,6 +31,7 @@ function recordedProgress(record: VideoRecord): LiveProgress {
   return {
     stages,
     frames: record.summary?.frames ?? 0,
+    expectedFrames: record.summary?.expectedFrames ?? record.summary?.frames ?? 0,
     detections: record.summary?.detections ?? 0,
     entities: record.summary?.entities ?? null,
     finalized: true,
@@ -79,6 +81,7 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
   const live = terminal ? recordedProgress(record) : await readLiveProgress(queues, record);
   const state = stateOf(record, live);
   const error = record.error ?? live.failure;
+  const warnings = statusWarnings(live, record.plan.targetFps);
   return {
     id: record.id,
     state,
@@ -102,7 +105,13 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
       embed: stageView(live.stages.embed),
       cluster: stageView(live.stages.cluster),
     },
-    counts: { frames: live.frames, detections: live.detections, entities: live.entities },
+    counts: {
+      frames: live.frames,
+      expectedFrames: live.expectedFrames,
+      detections: live.detections,
+      entities: live.entities,
+    },
+    ...(warnings.length ? { warnings } : {}),
     runId: record.runId,
     association: record.association,
     ...(record.pendingRunId ? { pendingRunId: record.pendingRunId } : {}),

@@ -3,6 +3,7 @@ import { assertValidKey } from '@orion/shared';
 import type { SubmitOptions, SubmitResponse, SubmitSourcesBody, SubmittedItem } from '@orion/shared/api';
 import type { IdempotencyStore, StoredResponse } from './idempotency.js';
 import { checkCallbackUrlField, type CallbackUrlPolicy } from './callback-url-policy.js';
+import { filenameProblem } from './upload-filename.js';
 import { receiveMultipart } from './multipart-submission.js';
 import type { VideoIntake } from './video-intake.js';
 
@@ -96,15 +97,17 @@ export class VideoSubmission {
   private async admitUploads(tenantId: string, request: FastifyRequest): Promise<SubmittedItem[]> {
     const { intake } = this.deps;
     const { uploads, options } = await receiveMultipart(request, intake, this.deps.callbackPolicy);
-    return mapLimit(uploads, ADMIT_CONCURRENCY, (u) =>
-      intake.admit({
-        videoId: u.videoId,
-        tenantId,
-        sourceKey: u.key,
-        ownsSource: true,
-        filename: u.filename,
-        options,
-      }),
+    return mapLimit(uploads, ADMIT_CONCURRENCY, async (u) =>
+      'refused' in u
+        ? { error: { code: 'INVALID_FILENAME', message: u.refused } }
+        : intake.admit({
+            videoId: u.videoId,
+            tenantId,
+            sourceKey: u.key,
+            ownsSource: true,
+            filename: u.filename,
+            options,
+          }),
     );
   }
 
@@ -120,6 +123,8 @@ export class VideoSubmission {
           key: source.key,
           error: { code: 'INVALID_KEY', message: problem },
         };
+      const badName = source.filename === undefined ? undefined : filenameProblem(source.filename);
+      if (badName) return { key: source.key, error: { code: 'INVALID_FILENAME', message: badName } };
       return intake.admit({
         videoId: intake.newVideoId(),
         tenantId,

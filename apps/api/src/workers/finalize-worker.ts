@@ -57,6 +57,7 @@ export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<Final
     finishedAt: new Date().toISOString(),
     summary: {
       frames: live.frames,
+      expectedFrames: live.expectedFrames,
       detections: live.detections,
       entities: live.entities,
       stages: {

@@ -6,6 +6,7 @@ import {
   JOB_PHASES,
   NOISE_POLICIES,
   STATUS_STAGES,
+  STATUS_WARNING_CODES,
   VIDEO_STATES,
 } from '../vocabulary.js';
 import { Nullable, literalUnion } from './schema-helpers.js';
@@ -24,7 +25,13 @@ export const SubmitOptions = Type.Object(
       }),
     ),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 })),
-    targetFps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120 })),
+    targetFps: Type.Optional(
+      Type.Number({
+        minimum: 0.01,
+        maximum: 120,
+        description: 'Frames per second sampled for detection, from one per 100 s (0.01) to 120',
+      }),
+    ),
     shardSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600 })),
   },
   { additionalProperties: false },
@@ -99,6 +106,13 @@ export const StageProgress = Type.Object(
 );
 export type StageProgress = Static<typeof StageProgress>;
 
+/** Something that went less well than planned without failing the video. */
+export const StatusWarning = Type.Object(
+  { code: literalUnion(STATUS_WARNING_CODES), message: Type.String() },
+  { additionalProperties: false },
+);
+export type StatusWarning = Static<typeof StatusWarning>;
+
 export const VideoStatus = Type.Object(
   {
     id: Type.String(),
@@ -129,8 +143,20 @@ export const VideoStatus = Type.Object(
       { additionalProperties: false },
     ),
     counts: Type.Object(
-      { frames: Type.Integer(), detections: Type.Integer(), entities: Nullable(Type.Integer()) },
+      {
+        frames: Type.Integer({ description: 'Frames decoded and run through the detector' }),
+        expectedFrames: Type.Integer({
+          description: 'Frames the finished detect jobs should have sampled at the plan’s fps',
+        }),
+        detections: Type.Integer(),
+        entities: Nullable(Type.Integer()),
+      },
       { additionalProperties: false },
+    ),
+    warnings: Type.Optional(
+      Type.Array(StatusWarning, {
+        description: 'What went less well than planned without failing the video (docs/api.md#warnings)',
+      }),
     ),
     runId: Type.String({ description: 'The clustering run whose results are current' }),
     association: literalUnion(ASSOCIATION_MODES, {

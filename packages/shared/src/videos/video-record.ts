@@ -51,6 +51,8 @@ export interface VideoRecord extends RunSettings {
 
 export interface VideoSummary {
   frames: number;
+  /** Frames the detect jobs should have sampled (absent in records written before it was kept). */
+  expectedFrames?: number;
   detections: number;
   entities: number | null;
   stages: Partial<Record<PipelineStage, StageSummary>>;
