@@ -12,7 +12,12 @@ export const jobIds = {
   embed: (videoId: string, shard: number) => `${videoId}.embed.${shard}`,
   cluster: (videoId: string, runId: string) => `${videoId}.cluster.${runId}`,
   finalize: (videoId: string, runId: string) => `${videoId}.finalize.${runId}`,
-  callback: (videoId: string, runId: string) => `${videoId}.callback.${runId}`,
+  /**
+   * A retried run tells its new outcome under a new id: receivers dedupe on it (`X-Orion-Delivery`), and
+   * the first outcome's job may still be delivering.
+   */
+  callback: (videoId: string, runId: string, retry = 0) =>
+    `${videoId}.callback.${runId}${retry ? `.retry${retry}` : ''}`,
   /** The sweep after a deletion (apps/api), one per video. */
   sweep: (videoId: string) => `${videoId}.sweep`,
 };
