@@ -168,12 +168,17 @@ describe('POST /v1/queues/:name/jobs/:jobId/retry on a job of a failed video', (
     expect(after.jobs.filter((j: { videoId: string }) => j.videoId === id)).toEqual([]);
   });
 
-  it('retrying its finalize job does the same instead of answering 400', async () => {
+  it('retrying its finalize job does the same instead of answering 400, once when asked twice at once', async () => {
     const id = await submit({ tags: 'break-detect' });
     await waitForState(id, 'failed');
     restored.add(id);
-    const res = await api.request(`/v1/queues/finalize/jobs/${jobIds.finalize(id, 'r1')}/retry`, admin);
-    expect(res.status).toBe(202);
+    const [byJob, byVideo] = await Promise.all([
+      api.request(`/v1/queues/finalize/jobs/${jobIds.finalize(id, 'r1')}/retry`, admin),
+      api.request(`/v1/videos/${id}/retry`, { method: 'POST' }),
+    ]);
+    expect([byJob.status, byVideo.status].sort()).toEqual([202, 409]);
+    const refused = byJob.status === 409 ? byJob : byVideo;
+    expect(['RETRY_IN_PROGRESS', 'NOT_FAILED']).toContain((await refused.json()).code);
     const done = await waitForState(id, 'completed');
     expect(done).toMatchObject({ retries: 1, failures: [{ stage: 'detect', shardIndex: BROKEN_SHARD }] });
     expect(done.error).toBeUndefined();
