@@ -41,7 +41,8 @@ export interface VideoFlowInput extends RunSettings {
  * policy: a detect or embed job that fails after its retries fails its parent (`failParentOnFailure`),
  * up to cluster, so no job waits for children forever; cluster's failure is *ignored* by finalize
  * (`ignoreDependencyOnFailure`), which therefore always runs once and records `completed` or `failed`
- * with the failing shard and reason.
+ * with the failing shard and reason. Retrying a failed video adds this flow again with the same ids
+ * (apps/api services/video-retry.ts): completed jobs count as done, the rest run again.
  */
 export function buildVideoFlow(input: VideoFlowInput): FlowJob {
   const { videoId, tenantId, prefix } = input;
