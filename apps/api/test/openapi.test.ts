@@ -140,6 +140,7 @@ describe('OpenAPI document at /docs/json', () => {
       ],
       ['get', '/health', api.request('/health')],
       ['get', '/ready', api.request('/ready')],
+      ['post', '/v1/videos/{id}/retry', api.request(`/v1/videos/${id}/retry`, { method: 'POST' })],
       ['delete', '/v1/videos/{id}', api.request(`/v1/videos/${id}`, { method: 'DELETE' })],
     ];
     const seen = new Set<string>();

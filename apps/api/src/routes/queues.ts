@@ -1,4 +1,6 @@
-import { badRequest, notFound } from '../errors.js';
+import type { Job } from 'bullmq';
+import { QueueName, isTerminalState, jobIds, type VideoRecord } from '@orion/shared';
+import { HttpError, badRequest, notFound } from '../errors.js';
 import { requireAdmin } from '../plugins/app/auth.js';
 import { authErrors, security, errorRef } from '../schemas/common.js';
 import {
@@ -9,13 +11,14 @@ import {
   QueueList,
   QueueParams,
 } from '../schemas/queues.js';
+import { retryVideo } from '../services/video-retry.js';
 import type { App } from '../types.js';
 
 const errors = { 400: errorRef, 403: errorRef, 404: errorRef, ...authErrors };
 
 /** Operations on the pipeline queues; admin keys only. */
 export default async function queueRoutes(app: App) {
-  const { queues } = app.deps;
+  const { queues, videos, redis } = app.deps;
   app.addHook('onRequest', requireAdmin);
 
   const queueOf = (name: string) => {
@@ -93,12 +96,31 @@ export default async function queueRoutes(app: App) {
     },
   );
 
+  /** The video whose current run this job belongs to (detect, embed, cluster or finalize), if any. */
+  const videoOfRun = async (job: Job): Promise<VideoRecord | undefined> => {
+    const videoId = (job.data as { videoId?: unknown }).videoId;
+    if (typeof videoId !== 'string') return undefined;
+    const record = await videos.get(videoId);
+    if (!record) return undefined;
+    const shards = Array.from({ length: record.plan.shardCount }, (_, k) => k);
+    const ids: Partial<Record<string, string[]>> = {
+      [QueueName.detect]: shards.map((k) => jobIds.detect(videoId, k)),
+      [QueueName.embed]: shards.map((k) => jobIds.embed(videoId, k)),
+      [QueueName.cluster]: [jobIds.cluster(videoId, record.runId)],
+      [QueueName.finalize]: [jobIds.finalize(videoId, record.runId)],
+    };
+    return ids[job.queueName]?.includes(String(job.id)) ? record : undefined;
+  };
+
   app.post(
     '/v1/queues/:name/jobs/:jobId/retry',
     {
       schema: {
         tags: ['operations'],
         summary: 'Retry a failed job',
+        description:
+          'A failed job of a failed video (or its finalize job) retries the whole video, as ' +
+          '`POST /v1/videos/:id/retry` does, so that cluster and finalize run again.',
         security,
         params: JobParams,
         response: { 202: JobRetried, 409: errorRef, ...errors },
@@ -108,7 +130,21 @@ export default async function queueRoutes(app: App) {
       const queue = queueOf(req.params.name);
       const job = await queue.getJob(req.params.jobId);
       if (!job) throw notFound(`No job ${req.params.jobId} in ${req.params.name}`);
-      if (!(await job.isFailed())) throw badRequest(`Job ${req.params.jobId} is not failed`);
+      const failed = await job.isFailed();
+      // A job of a video's run: retrying it alone would leave its failed parents failed.
+      const record = await videoOfRun(job);
+      if (record?.state === 'failed' && (failed || job.id === jobIds.finalize(record.id, record.runId))) {
+        await retryVideo(record.id, { redis, queues, videos });
+        return reply.status(202).send({ id: String(job.id), retried: true as const });
+      }
+      if (!failed) throw badRequest(`Job ${req.params.jobId} is not failed`);
+      if (record && !isTerminalState(record.state)) {
+        throw new HttpError(
+          409,
+          'VIDEO_IN_FLIGHT',
+          `Video ${record.id} is still running its other jobs: retry once it has failed`,
+        );
+      }
       await job.retry('failed');
       return reply.status(202).send({ id: String(job.id), retried: true as const });
     },

@@ -11,11 +11,12 @@ import {
 import { ownVideo } from '../services/own-video.js';
 import { submissionSource } from '../services/submission-source.js';
 import { deleteVideo } from '../services/video-deletion.js';
+import { retryVideo } from '../services/video-retry.js';
 import { currentState, videoStatus } from '../services/video-status.js';
 import type { App } from '../types.js';
 
 export default async function videoRoutes(app: App) {
-  const { submission, videos, queues, store, tombstones } = app.deps;
+  const { submission, videos, queues, store, tombstones, redis } = app.deps;
 
   app.post(
     '/v1/videos',
@@ -88,6 +89,27 @@ export default async function videoRoutes(app: App) {
       },
     },
     async (req) => videoStatus(await loadOwn(req.params.id, req.principal.tenantId), queues),
+  );
+
+  app.post(
+    '/v1/videos/:id/retry',
+    {
+      schema: {
+        tags: ['videos'],
+        summary: 'Retry every failed job of a failed video; cluster and finalize run again',
+        description:
+          'Answers 202 with the status (state `queued`). The failures stay listed in `failures`. ' +
+          '409 `NOT_FAILED` when the video is not failed, `RETRY_IN_PROGRESS` during another retry.',
+        security,
+        params: VideoIdParams,
+        response: { 202: VideoStatusRef, 400: errorRef, 404: errorRef, 409: errorRef, ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const record = await loadOwn(req.params.id, req.principal.tenantId);
+      const retried = await retryVideo(record.id, { redis, queues, videos });
+      return reply.status(202).send(await videoStatus(retried, queues));
+    },
   );
 
   app.delete(

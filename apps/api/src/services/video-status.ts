@@ -117,6 +117,8 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
     ...(record.pendingRunId ? { pendingRunId: record.pendingRunId } : {}),
     ...(record.reclusterError ? { reclusterError: record.reclusterError } : {}),
     ...(error ? { error } : {}),
+    ...(record.retries ? { retries: record.retries } : {}),
+    ...(record.failures?.length ? { failures: record.failures } : {}),
   };
 }
 

@@ -29,9 +29,10 @@ export interface FinalizeDeps {
 }
 
 /**
- * Records how a video run ended. The flow makes this job run exactly once per run, after clustering
- * completed or after any job of the run failed for good, so it is the one place that writes the
- * terminal state and, when asked, queues the signed callback.
+ * Records how a video run ended. The flow makes this job run once per attempt at a run, after
+ * clustering completed or after any job of the run failed for good, so it is the one place that writes
+ * the terminal state and, when asked, queues the signed callback. A retry of a failed video
+ * (services/video-retry.ts) adds it again for the same run: the new outcome replaces `failed`.
  */
 export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<FinalizeJobResult> {
   const data: FinalizeJobData = parseJobData(QueueName.finalize, job.data);
@@ -51,7 +52,8 @@ export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<Final
     ? (live.failure ?? { stage: 'cluster' as const, message: Object.values(ignored)[0] ?? 'unknown failure' })
     : undefined;
 
-  const updated = await deps.videos.update(record.id, (r): VideoRecord => ({
+  // The error of an earlier attempt is gone on success (a retry moved it into `failures`).
+  const updated = await deps.videos.update(record.id, ({ error: _earlier, ...r }): VideoRecord => ({
     ...r,
     state: failed ? 'failed' : 'completed',
     finishedAt: new Date().toISOString(),
@@ -79,7 +81,7 @@ export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<Final
         url: updated.callbackUrl,
         event: failed ? 'video.failed' : 'video.completed',
       },
-      { jobId: jobIds.callback(record.id, record.runId) },
+      { jobId: jobIds.callback(record.id, record.runId, updated.retries) },
     );
   }
   return { state: updated?.state ?? 'deleted' };

@@ -113,6 +113,18 @@ export const StatusWarning = Type.Object(
 );
 export type StatusWarning = Static<typeof StatusWarning>;
 
+/** Why a video failed: the job that really failed (not the parents it failed in turn). */
+export const StatusFailure = Type.Object(
+  {
+    stage: Type.String(),
+    shardIndex: Type.Optional(Type.Integer()),
+    jobId: Type.Optional(Type.String()),
+    attempts: Type.Optional(Type.Integer()),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
 export const VideoStatus = Type.Object(
   {
     id: Type.String(),
@@ -166,16 +178,23 @@ export const VideoStatus = Type.Object(
     reclusterError: Type.Optional(
       Type.Object({ runId: Type.String(), message: Type.String() }, { additionalProperties: false }),
     ),
-    error: Type.Optional(
-      Type.Object(
+    error: Type.Optional(StatusFailure),
+    retries: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'How many times the video was retried after failing' }),
+    ),
+    failures: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            at: Type.String({ format: 'date-time', description: 'When the job failed' }),
+            ...StatusFailure.properties,
+          },
+          { additionalProperties: false },
+        ),
         {
-          stage: Type.String(),
-          shardIndex: Type.Optional(Type.Integer()),
-          jobId: Type.Optional(Type.String()),
-          attempts: Type.Optional(Type.Integer()),
-          message: Type.String(),
+          description:
+            'Failures that retries moved out of `error`, oldest first: the history stays after a retry succeeds',
         },
-        { additionalProperties: false },
       ),
     ),
   },

@@ -12,7 +12,12 @@ export const jobIds = {
   embed: (videoId: string, shard: number) => `${videoId}.embed.${shard}`,
   cluster: (videoId: string, runId: string) => `${videoId}.cluster.${runId}`,
   finalize: (videoId: string, runId: string) => `${videoId}.finalize.${runId}`,
-  callback: (videoId: string, runId: string) => `${videoId}.callback.${runId}`,
+  /**
+   * A retried run tells its new outcome under a new id: receivers dedupe on it (`X-Orion-Delivery`), and
+   * the first outcome's job may still be delivering.
+   */
+  callback: (videoId: string, runId: string, retry = 0) =>
+    `${videoId}.callback.${runId}${retry ? `.retry${retry}` : ''}`,
   /** The sweep after a deletion (apps/api), one per video. */
   sweep: (videoId: string) => `${videoId}.sweep`,
 };
@@ -36,7 +41,8 @@ export interface VideoFlowInput extends RunSettings {
  * policy: a detect or embed job that fails after its retries fails its parent (`failParentOnFailure`),
  * up to cluster, so no job waits for children forever; cluster's failure is *ignored* by finalize
  * (`ignoreDependencyOnFailure`), which therefore always runs once and records `completed` or `failed`
- * with the failing shard and reason.
+ * with the failing shard and reason. Retrying a failed video adds this flow again with the same ids
+ * (apps/api services/video-retry.ts): completed jobs count as done, the rest run again.
  */
 export function buildVideoFlow(input: VideoFlowInput): FlowJob {
   const { videoId, tenantId, prefix } = input;

@@ -21,6 +21,12 @@ export interface VideoFailure {
   message: string;
 }
 
+/** A failure a retry moved into the history: when the job failed, and what it said. */
+export interface PastFailure extends VideoFailure {
+  /** When the job failed (ISO time). */
+  at: string;
+}
+
 /** The durable record of one video, written by the API (creation) and the finalize step (outcome). */
 export interface VideoRecord extends RunSettings {
   id: string;
@@ -47,6 +53,10 @@ export interface VideoRecord extends RunSettings {
   /** Totals and per-stage figures, filled in when the video finishes. */
   summary?: VideoSummary;
   error?: VideoFailure;
+  /** Failures of earlier attempts at this run, oldest first: each retry appends the ones it re-ran. */
+  failures?: PastFailure[];
+  /** How many times the run was retried (`POST /v1/videos/:id/retry` or a failed job's retry). */
+  retries?: number;
 }
 
 export interface VideoSummary {
