@@ -11,6 +11,7 @@ let conn: Redis;
 beforeAll(async () => {
   server = await startRedisServer();
   conn = createRequestRedisConnection(server.url, 'request-test', { commandTimeoutMs: 500 });
+  conn.on('error', () => undefined); // reconnect attempts while the server is stopped are expected
   await new Promise((resolve) => conn.once('ready', resolve));
 });
 afterAll(async () => {
