@@ -1,9 +1,10 @@
+import type { Redis } from 'ioredis';
 import {
   VideoRepository,
   VideoTombstones,
   createMetrics,
   createObjectStore,
-  createRedisConnection,
+  createRequestRedisConnection,
   instrumentStore,
   observeQueues,
   type Logger,
@@ -18,6 +19,24 @@ import { VideoIntake } from './services/video-intake.js';
 import { VideoSubmission } from './services/video-submission.js';
 import type { ApiDeps } from './types.js';
 
+const READY_TIMEOUT_MS = 10_000;
+
+/** Without an offline queue, commands sent before the first connect would fail: wait for it (bounded). */
+async function whenReady(redis: Redis, url: string): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<boolean>((resolve) => {
+    // Only 'ready' counts: connection errors are retried by ioredis meanwhile.
+    redis.once('ready', () => resolve(true));
+    timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+  });
+  const ok = await ready.finally(() => clearTimeout(timer));
+  if (!ok) {
+    redis.disconnect();
+    throw new Error(`Redis at ${url} did not answer within ${READY_TIMEOUT_MS / 1000} s`);
+  }
+}
+
 /** Builds the API's collaborators from the configuration; `close` releases every connection. */
 export async function createApiDeps(
   config: OrionConfig,
@@ -25,8 +44,13 @@ export async function createApiDeps(
 ): Promise<ApiDeps & { close(): Promise<void> }> {
   const tenants = await TenantDirectory.load(config.api);
   const metrics = createMetrics('api');
-  const redis = createRedisConnection(config.redis.url, 'orion-api');
+  // Fail fast while Redis is away (503, never a hung request); the background workers in main.ts
+  // have connections of their own that wait for Redis instead.
+  const redis = createRequestRedisConnection(config.redis.url, 'orion-api', {
+    commandTimeoutMs: config.redis.commandTimeoutMs,
+  });
   redis.on('error', () => metrics.redisErrors.inc());
+  await whenReady(redis, config.redis.url);
   const store = instrumentStore(createObjectStore(config), metrics);
   const queues = new PipelineQueues(redis, config.redis.queuePrefix);
   observeQueues(metrics, Object.values(queues.queues));

@@ -1,7 +1,15 @@
 import type { Worker } from 'bullmq';
-import { ConfigError, createLogger, loadConfigOrExit, onShutdown } from '@orion/shared';
+import {
+  ConfigError,
+  VideoRepository,
+  createLogger,
+  createRedisConnection,
+  loadConfigOrExit,
+  onShutdown,
+} from '@orion/shared';
 import { buildApp } from './app.js';
 import { createApiDeps } from './deps.js';
+import { PipelineQueues } from './services/pipeline-queues.js';
 import { startCallbackWorker } from './workers/callback-worker.js';
 import { startFinalizeWorker } from './workers/finalize-worker.js';
 
@@ -22,9 +30,18 @@ const app = await buildApp(deps);
 
 // The finalize and callback workers are light (a few Redis reads, one HTTP POST): they live here.
 const workers: Worker[] = [];
+const closeAtShutdown: (() => Promise<void>)[] = [];
 if (config.api.runBackgroundWorkers) {
-  const base = { redisUrl: config.redis.url, queues: deps.queues, videos: deps.videos, logger };
-  workers.push(startFinalizeWorker({ ...base, store: deps.store, redis: deps.redis }));
+  // Not the request connection (fail-fast): a job met by a short Redis outage waits for it to return.
+  const redis = createRedisConnection(config.redis.url, 'orion-api-background');
+  const queues = new PipelineQueues(redis, config.redis.queuePrefix);
+  closeAtShutdown.push(async () => {
+    await queues.close();
+    await redis.quit();
+  });
+  const videos = new VideoRepository(redis, config.redis.queuePrefix);
+  const base = { redisUrl: config.redis.url, queues, videos, logger };
+  workers.push(startFinalizeWorker({ ...base, store: deps.store, redis }));
   workers.push(
     startCallbackWorker({
       ...base,
@@ -42,5 +59,6 @@ logger.info({ address, storage: config.storage.driver }, 'api ready');
 onShutdown(logger, async () => {
   await app.close();
   await Promise.all(workers.map((w) => w.close()));
+  for (const close of closeAtShutdown) await close();
   await deps.close();
 });

@@ -13,6 +13,7 @@ export * from './queues/names.js';
 export * from './queues/layout.js';
 export * from './queues/payloads.js';
 export * from './queues/connection.js';
+export * from './queues/redis-unavailable.js';
 export * from './runtime/shutdown.js';
 export * from './runtime/service-context.js';
 export * from './config/reference.js';

@@ -79,6 +79,11 @@ export const envSchema = z.object({
   QUEUE_PREFIX: stringVar()
     .default('orion')
     .describe('Key prefix of all BullMQ queues; separates deployments sharing one Redis.'),
+  REDIS_COMMAND_TIMEOUT_MS: numberVar({ int: true, min: 100, max: 60_000 })
+    .default(5_000)
+    .describe(
+      "A Redis command of an API request not answered within this many milliseconds fails, and the request gets 503 with `Retry-After` (a Redis that hangs without closing the connection); while Redis is unreachable they fail at once (no offline queue). Not much lower: a loaded machine's event-loop stalls would turn into false timeouts. Workers' connections wait for Redis instead.",
+    ),
   STORAGE_URL: storageUrl
     .optional()
     .describe(
@@ -263,6 +268,19 @@ export const envSchema = z.object({
     .default(false)
     .describe(
       "Let ONNX Runtime's idle threads spin for work: a little lower latency for a process that has its cores to itself, cycles taken from the others when processes share cores (off: Orion's workers usually share a machine; see docs/benchmarks.md).",
+    ),
+  WORKER_LOCK_DURATION_MS: numberVar({ int: true, min: 1_000, max: 600_000 })
+    .default(10_000)
+    .describe(
+      "Lock of a detect, embed or cluster job: renewed every half of it by the worker's main thread (jobs run in threads, so a busy job does not delay it); a killed worker's job is taken over once the lock has expired and a stall check has run: within this plus WORKER_STALLED_INTERVAL_MS (15 s by default; docs/operations.md).",
+    ),
+  WORKER_STALLED_INTERVAL_MS: numberVar({ int: true, min: 1_000, max: 600_000 })
+    .default(5_000)
+    .describe('How often each worker looks for jobs whose lock expired (stalled: their worker died).'),
+  WORKER_MAX_STALLED_COUNT: numberVar({ int: true, min: 0, max: 100 })
+    .default(3)
+    .describe(
+      'Crashes (stalls) a job survives; one more fails it for good. 3: every stage can lose as many workers on one job as its retry policy allows failures (2–3 attempts).',
     ),
   OPS_PORT: numberVar({ int: true, min: 0, max: 65535 })
     .default(9464)

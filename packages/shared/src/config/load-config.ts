@@ -111,7 +111,10 @@ export function parseClassList(value: string | undefined): string[] | undefined 
 
 /** The validated configuration every Orion process runs with. */
 export interface OrionConfig {
-  redis: { url: string; queuePrefix: string };
+  /** `commandTimeoutMs`: the API's request-path commands (see createRequestRedisConnection). */
+  redis: { url: string; queuePrefix: string; commandTimeoutMs: number };
+  /** BullMQ lock and stall settings of the detect, embed and cluster workers. */
+  workerLocks: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
   storage: StorageLocation;
   s3: S3Settings;
   modelsDir: string;
@@ -183,7 +186,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
-    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    workerLocks: {
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
+    },
     storage: parseStorageUrl(e.STORAGE_URL ?? defaultStorageUrl()),
     s3: {
       endpoint: e.S3_ENDPOINT,

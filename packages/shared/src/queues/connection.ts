@@ -12,6 +12,26 @@ export function createRedisConnection(url: string, connectionName?: string): Red
 }
 
 /**
+ * A Redis connection for the API's request path: while Redis is away a command fails at once instead
+ * of waiting for the reconnect, so the client gets a 503 rather than a hung request. No offline queue
+ * and no resend of unanswered commands: nothing a client was told had failed runs later on its own.
+ * In-flight commands fail when the socket closes (`maxRetriesPerRequest: 0`) or after `commandTimeoutMs`.
+ */
+export function createRequestRedisConnection(
+  url: string,
+  connectionName: string,
+  { commandTimeoutMs }: { commandTimeoutMs: number },
+): Redis {
+  return new Redis(url, {
+    connectionName,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: commandTimeoutMs,
+  });
+}
+
+/**
  * Retries and retention per queue. Failed jobs are kept for a week for inspection; completed ones only
  * as long as status reporting needs them (the durable record of a video lives in storage).
  */

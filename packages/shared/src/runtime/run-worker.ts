@@ -102,8 +102,17 @@ export async function runWorker<Q extends QueueName>(
   ctx: ServiceContext,
   opts: Omit<StartWorkerOptions<Q>, 'connection' | 'prefix' | 'logger'>,
 ): Promise<RunningServiceWorker> {
+  const { lockDurationMs, stalledIntervalMs, maxStalledCount } = ctx.config.workerLocks;
   const running = await startWorker({
     ...opts,
+    // A killed worker's job is back in `wait` within lockDuration + stalledInterval; a stall beyond
+    // maxStalledCount fails the job for good (BullMQ does not count stalls as attempts).
+    workerOptions: {
+      lockDuration: lockDurationMs,
+      stalledInterval: stalledIntervalMs,
+      maxStalledCount,
+      ...opts.workerOptions,
+    },
     connection: ctx.redis,
     prefix: ctx.config.redis.queuePrefix,
     logger: ctx.logger,

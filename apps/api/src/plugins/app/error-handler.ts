@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { InvalidKeyError } from '@orion/shared';
+import { InvalidKeyError, isRedisUnavailableError } from '@orion/shared';
 import { HttpError } from '../../errors.js';
 
 interface AjvError {
@@ -32,16 +32,34 @@ function send(statusCode: number, code: string, message: string, requestId: stri
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message, requestId };
 }
 
-/** The documented error answer for any error a request met: its status and body. */
-export function errorResponse(
-  err: FastifyError,
-  req: FastifyRequest,
-): { statusCode: number; body: ReturnType<typeof send> } {
+/** Seconds a client is asked to wait after Redis was unreachable: a restart or failover takes a few. */
+export const REDIS_RETRY_AFTER_SECONDS = 5;
+
+export interface ErrorAnswer {
+  statusCode: number;
+  body: ReturnType<typeof send>;
+  headers?: Record<string, string>;
+}
+
+/** The documented error answer for any error a request met: its status, body and extra headers. */
+export function errorResponse(err: FastifyError, req: FastifyRequest): ErrorAnswer {
   const answer = (statusCode: number, code: string, message: string) => ({
     statusCode,
     body: send(statusCode, code, message, req.id),
   });
   if (err instanceof HttpError) return answer(err.statusCode, err.code, err.message);
+  // Redis unreachable (the request connection fails fast): nothing was admitted, try again shortly.
+  if (isRedisUnavailableError(err)) {
+    req.log.warn({ err: err.message }, 'Redis unavailable');
+    return {
+      ...answer(
+        503,
+        'REDIS_UNAVAILABLE',
+        `The queue store (Redis) is unreachable; try again in ${REDIS_RETRY_AFTER_SECONDS} s`,
+      ),
+      headers: { 'retry-after': String(REDIS_RETRY_AFTER_SECONDS) },
+    };
+  }
   if (err.validation) {
     const message = describeValidation(err.validationContext ?? 'request', err.validation as AjvError[]);
     return answer(400, 'VALIDATION_FAILED', message);
@@ -70,8 +88,11 @@ export function answeringErrors(hook: (req: FastifyRequest, reply: FastifyReply)
     try {
       await hook(req, reply);
     } catch (err) {
-      const { statusCode, body } = errorResponse(err as FastifyError, req);
-      return reply.status(statusCode).send(body);
+      const { statusCode, body, headers } = errorResponse(err as FastifyError, req);
+      return reply
+        .status(statusCode)
+        .headers(headers ?? {})
+        .send(body);
     }
   };
 }
@@ -82,8 +103,11 @@ export function answeringErrors(hook: (req: FastifyRequest, reply: FastifyReply)
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const { statusCode, body } = errorResponse(err, req);
-    return reply.status(statusCode).send(body);
+    const { statusCode, body, headers } = errorResponse(err, req);
+    return reply
+      .status(statusCode)
+      .headers(headers ?? {})
+      .send(body);
   });
 
   app.setNotFoundHandler((req, reply) => {
