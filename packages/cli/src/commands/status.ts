@@ -22,7 +22,10 @@ export function describeStatus(s: VideoStatus): string {
   const error = s.error
     ? `  error in ${s.error.stage}${s.error.shardIndex !== undefined ? ` shard ${s.error.shardIndex}` : ''}: ${s.error.message}\n`
     : '';
-  return head + error + formatTable(['stage', 'state', 'jobs', 'wall', 'provider'], summaryRows(s));
+  const warnings = (s.warnings ?? []).map((w) => `  warning ${w.code}: ${w.message}\n`).join('');
+  return (
+    head + error + warnings + formatTable(['stage', 'state', 'jobs', 'wall', 'provider'], summaryRows(s))
+  );
 }
 
 /**
