@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { createApiDeps } from './deps.js';
 import { startCallbackWorker } from './workers/callback-worker.js';
 import { startFinalizeWorker } from './workers/finalize-worker.js';
+import { startJanitor } from './workers/orphan-janitor.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'api', level: config.logLevel });
@@ -21,7 +22,7 @@ try {
 const app = await buildApp(deps);
 
 // The finalize and callback workers are light (a few Redis reads, one HTTP POST): they live here.
-const workers: Worker[] = [];
+const workers: Pick<Worker, 'close'>[] = [];
 if (config.api.runBackgroundWorkers) {
   const base = { redisUrl: config.redis.url, queues: deps.queues, videos: deps.videos, logger };
   workers.push(startFinalizeWorker({ ...base, store: deps.store, redis: deps.redis }));
@@ -31,6 +32,16 @@ if (config.api.runBackgroundWorkers) {
       ...config.api.callbacks,
       tenants: deps.tenants,
       policy: deps.callbackPolicy,
+    }),
+  );
+  workers.push(
+    await startJanitor({
+      redisUrl: config.redis.url,
+      prefix: deps.queues.prefix,
+      ...config.api.janitor,
+      store: deps.store,
+      videos: deps.videos,
+      logger,
     }),
   );
 }
