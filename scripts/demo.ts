@@ -49,7 +49,10 @@ try {
   const runDir = join(root, '.orion', 'demo');
   await mkdir(runDir, { recursive: true });
   console.log('▶ starting redis-server, the API and the detect, embed and cluster workers…');
-  redis = await startRedisServer();
+  // AOF as in production, kept beside the demo's store: a rerun finds its earlier videos again.
+  const redisDir = join(runDir, 'redis');
+  await mkdir(redisDir, { recursive: true });
+  redis = await startRedisServer({ aofDir: redisDir });
   stack = await startOrionStack({
     redisUrl: redis.url,
     storageUrl: `file://${join(runDir, 'data')}`,

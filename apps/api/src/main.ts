@@ -12,6 +12,7 @@ import { createApiDeps } from './deps.js';
 import { PipelineQueues } from './services/pipeline-queues.js';
 import { startCallbackWorker } from './workers/callback-worker.js';
 import { startFinalizeWorker } from './workers/finalize-worker.js';
+import { startJanitor } from './workers/orphan-janitor.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'api', level: config.logLevel });
@@ -29,7 +30,7 @@ try {
 const app = await buildApp(deps);
 
 // The finalize and callback workers are light (a few Redis reads, one HTTP POST): they live here.
-const workers: Worker[] = [];
+const workers: Pick<Worker, 'close'>[] = [];
 const closeAtShutdown: (() => Promise<void>)[] = [];
 if (config.api.runBackgroundWorkers) {
   // Not the request connection (fail-fast): a job met by a short Redis outage waits for it to return.
@@ -48,6 +49,16 @@ if (config.api.runBackgroundWorkers) {
       ...config.api.callbacks,
       tenants: deps.tenants,
       policy: deps.callbackPolicy,
+    }),
+  );
+  workers.push(
+    await startJanitor({
+      redisUrl: config.redis.url,
+      prefix: queues.prefix,
+      ...config.api.janitor,
+      store: deps.store,
+      videos,
+      logger,
     }),
   );
 }

@@ -81,6 +81,8 @@ describe('OpenAPI document at /docs/json', () => {
       ],
       ['post', '/v1/videos', api.request('/v1/videos', { method: 'POST', key: null })],
       ['get', '/v1/videos', api.request('/v1/videos?limit=5')],
+      ['get', '/v1/videos', api.request(`/v1/videos?ids=${id},nope`)],
+      ['get', '/v1/videos', api.request('/v1/videos?ids=a&limit=5')],
       ['get', '/v1/videos/{id}', api.request(`/v1/videos/${id}`)],
       ['get', '/v1/videos/{id}', api.request('/v1/videos/nope')],
       [

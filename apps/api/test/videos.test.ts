@@ -114,6 +114,40 @@ describe('POST /v1/videos (multipart, bulk)', () => {
     const queued = await (await api.request('/v1/videos?state=queued')).json();
     expect(queued.videos).toHaveLength(2);
   });
+
+  it('answers the status of several videos in one request with ids, in order; others’ and unknown ids are missing', async () => {
+    const [long, , short] = submitted.videos.map((v) => v.id);
+    const res = await api.request(`/v1/videos?ids=${short},no-such-video,${long},${short}`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.videos.map((v: { id: string }) => v.id)).toEqual([short, long]);
+    expect(body.videos[1]).toMatchObject({ state: 'queued', plan: { shardCount: 3 } });
+    expect(body.missing).toEqual(['no-such-video']);
+    expect(body.nextCursor).toBeUndefined();
+
+    // Another tenant asking for acme's ids sees none of them: each is missing, as a 404 would say.
+    const other = await (await api.request(`/v1/videos?ids=${long},${short}`, { key: KEYS.globex })).json();
+    expect(other).toEqual({ videos: [], missing: [long, short] });
+  });
+
+  it('refuses a bulk status request with a bad id, too many ids, or paging beside ids', async () => {
+    const bad = await api.request('/v1/videos?ids=ok-id,../etc');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      statusCode: 400,
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/"\.\.\/etc" is not a video id/),
+    });
+    const many = Array.from({ length: 101 }, (_, k) => `v${k}`).join(',');
+    const tooMany = await api.request(`/v1/videos?ids=${many}`);
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).message).toMatch(/names 101 videos; at most 100/);
+    for (const extra of ['limit=5', 'state=queued', 'cursor=abc']) {
+      const mixed = await api.request(`/v1/videos?ids=a&${extra}`);
+      expect(mixed.status).toBe(400);
+      expect((await mixed.json()).message).toBe('ids cannot be combined with limit, cursor or state');
+    }
+  });
 });
 
 describe('auth and tenants', () => {

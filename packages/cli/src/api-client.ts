@@ -3,6 +3,13 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { SubmitOptions, SubmitResponse } from '@orion/shared/api';
+import { retryAfterMs } from './retry-after.js';
+
+/** Answers that mean "not now": the request was not carried out and may be sent again later. */
+const BUSY_STATUSES = new Set([429, 503]);
+/** Tries of one GET while the API answers 429/503; waits follow Retry-After (at most MAX_WAIT_MS each). */
+const MAX_TRIES = 8;
+const MAX_WAIT_MS = 60_000;
 
 /** The API answered with an error status. */
 export class ApiError extends Error {
@@ -33,14 +40,28 @@ export class ApiClient {
     private readonly key: string | undefined,
   ) {}
 
+  /**
+   * One request; a GET answered 429 or 503 is sent again after the `Retry-After` the answer gives
+   * (or 1 s, 2 s, 4 s … without one). Other methods are not repeated: an upload's body is a stream.
+   */
   private async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.key) headers.set('authorization', `Bearer ${this.key}`);
+    const retries = (init.method ?? 'GET') === 'GET';
     let res: Response;
-    try {
-      res = await fetch(new URL(path, this.baseUrl), { ...init, headers });
-    } catch (err) {
-      throw new ApiUnreachableError(this.baseUrl, err);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(new URL(path, this.baseUrl), { ...init, headers });
+      } catch (err) {
+        throw new ApiUnreachableError(this.baseUrl, err);
+      }
+      if (!retries || !BUSY_STATUSES.has(res.status) || attempt === MAX_TRIES) break;
+      const waitMs = Math.min(
+        retryAfterMs(res.headers.get('retry-after')) ?? 1000 * 2 ** (attempt - 1),
+        MAX_WAIT_MS,
+      );
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
     if (!res.ok) {
       const body = (await res.json().catch(() => ({}))) as { message?: string };

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,21 @@ describe('FsObjectStore', () => {
   it('does not offer presigned uploads', async () => {
     const store = new FsObjectStore(join(await tempRoot(), 'data'));
     await expect(store.presignPut('a')).rejects.toBeInstanceOf(UnsupportedStorageOperationError);
+  });
+
+  it('removes unfinished writes older than the cutoff from its reserved folder, and keeps recent ones and objects', async () => {
+    const root = join(await tempRoot(), 'data');
+    const store = new FsObjectStore(root);
+    expect(await store.removeIncompleteWrites(new Date())).toBe(0); // no reserved folder yet
+    await store.put('videos/v/source', 'whole');
+    const tmp = join(root, '.orion-tmp');
+    await mkdir(tmp, { recursive: true });
+    await writeFile(join(tmp, 'dead'), 'partial upload of a killed process');
+    await writeFile(join(tmp, 'live'), 'still being written');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(join(tmp, 'dead'), hourAgo, hourAgo);
+    expect(await store.removeIncompleteWrites(new Date(Date.now() - 60_000))).toBe(1);
+    expect(await readdir(tmp)).toEqual(['live']);
+    expect((await store.get('videos/v/source')).toString()).toBe('whole');
   });
 });

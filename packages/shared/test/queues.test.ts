@@ -51,7 +51,7 @@ describe('storage layout', () => {
     expect(keys.shard(2).detections).toBe('videos/abc/shards/00002/detections.json');
     expect(keys.shard(10).root > keys.shard(9).root).toBe(true);
     expect(keys.run('r1').entities).toBe('videos/abc/results/r1/entities.json');
-    for (const key of [keys.manifest, keys.shard(0).crops, keys.currentResults]) {
+    for (const key of [keys.manifest, keys.shard(0).crops, keys.run('r1').centroids]) {
       expect(key.startsWith(keys.root)).toBe(true);
     }
   });

@@ -8,13 +8,23 @@ export interface RunningRedis extends RunningService {
   url: string;
 }
 
-/**
- * A throwaway `redis-server` on a free loopback port with its data in a temp directory and no
- * persistence; `stop()` ends it by pid and removes the directory.
- */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RunningRedis> {
+export interface RedisServerOptions {
+  port?: number;
+  /**
+   * Keep the data in this folder with an append-only file (fsync every second), as production runs
+   * Redis: a restart on the same folder finds every queue and record again. The folder is kept.
+   * Without it: a temp folder, no persistence (tests), removed by `stop()`.
+   */
+  aofDir?: string;
+}
+
+/** A `redis-server` on a free loopback port; `stop()` ends it by pid. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedis> {
   const port = options.port ?? (await freePort());
-  const dir = await mkdtemp(join(tmpdir(), 'orion-redis-'));
+  const dir = options.aofDir ?? (await mkdtemp(join(tmpdir(), 'orion-redis-')));
+  const persistence = options.aofDir
+    ? ['--appendonly', 'yes', '--appendfsync', 'everysec']
+    : ['--appendonly', 'no'];
   const service = await startService({
     name: 'redis-server',
     command: 'redis-server',
@@ -28,13 +38,12 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
       dir,
       '--save',
       '',
-      '--appendonly',
-      'no',
+      ...persistence,
       '--maxmemory-policy',
       'noeviction',
     ],
     port,
-    workDir: dir,
+    workDir: options.aofDir ? undefined : dir,
   });
   return { ...service, url: `redis://127.0.0.1:${port}` };
 }

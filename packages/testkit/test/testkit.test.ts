@@ -14,9 +14,30 @@ describe('testkit', () => {
     const redis = await startRedisServer();
     const client = new Redis(redis.url);
     expect(await client.ping()).toBe('PONG');
+    // Tests need no persistence: nothing is written to disk.
+    expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'no']);
     await client.quit();
     await redis.stop();
     expect(() => process.kill(redis.pid, 0)).toThrow(); // the process is gone
+  });
+
+  it('keeps the data of an AOF redis-server across a restart on the same folder, and the folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'orion-aof-'));
+    try {
+      const first = await startRedisServer({ aofDir: dir });
+      const client = new Redis(first.url);
+      await client.set('survives', 'restart');
+      expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      await client.quit();
+      await first.stop(); // SIGTERM: redis flushes the AOF on a clean shutdown
+      const second = await startRedisServer({ aofDir: dir });
+      const again = new Redis(second.url);
+      expect(await again.get('survives')).toBe('restart');
+      await again.quit();
+      await second.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('renders a test video with the asked duration and frame rate', async () => {

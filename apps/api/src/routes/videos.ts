@@ -8,7 +8,9 @@ import {
   VideoIdParams,
   VideoStatusRef,
 } from '../schemas/video.js';
+import { badRequest } from '../errors.js';
 import { ownVideo } from '../services/own-video.js';
+import { parseStatusIds } from '../services/status-ids.js';
 import { submissionSource } from '../services/submission-source.js';
 import { deleteVideo } from '../services/video-deletion.js';
 import { retryVideo } from '../services/video-retry.js';
@@ -57,16 +59,34 @@ export default async function videoRoutes(app: App) {
     {
       schema: {
         tags: ['videos'],
-        summary: "List the tenant's videos, newest first, with cursor paging and a state filter",
+        summary:
+          "List the tenant's videos, newest first, with cursor paging and a state filter; or, with `ids`, the status of several videos in one request",
         security,
         querystring: ListQuery,
         response: { 200: VideoList, 400: errorRef, ...authErrors },
       },
     },
     async (req) => {
-      const { limit = 20, cursor, state } = req.query;
-      const page = await videos.listForTenant(req.principal.tenantId, { limit, cursor, state }, (r) =>
-        currentState(r, queues),
+      const { limit, cursor, state, ids } = req.query;
+      if (ids !== undefined) {
+        if (limit !== undefined || cursor !== undefined || state !== undefined)
+          throw badRequest('ids cannot be combined with limit, cursor or state');
+        // One request for many videos, so that a client watching several does not poll each.
+        const wanted = parseStatusIds(ids);
+        const records = await Promise.all(
+          wanted.map((id) => videos.getForTenant(id, req.principal.tenantId)),
+        );
+        return {
+          videos: await Promise.all(
+            records.filter((r) => r !== undefined).map((r) => videoStatus(r, queues)),
+          ),
+          missing: wanted.filter((_, k) => records[k] === undefined),
+        };
+      }
+      const page = await videos.listForTenant(
+        req.principal.tenantId,
+        { limit: limit ?? 20, cursor, state },
+        (r) => currentState(r, queues),
       );
       return {
         videos: await Promise.all(page.records.map((r) => videoStatus(r, queues))),

@@ -50,7 +50,11 @@ export class VideoIntake {
     return randomUUID();
   }
 
-  /** Streams an upload straight into storage under a fresh video id. */
+  /**
+   * Streams an upload straight into storage under a fresh video id. Until `admit` records it, the
+   * stored file has no record; if the process dies meanwhile, the janitor removes it once it is older
+   * than ORPHAN_MAX_AGE_SECONDS (workers/orphan-janitor.ts, docs/operations.md).
+   */
   async stageUpload(file: Readable): Promise<{ videoId: string; key: string }> {
     const videoId = this.newVideoId();
     const key = videoKeys(videoId).source;

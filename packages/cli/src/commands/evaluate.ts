@@ -19,14 +19,19 @@ import type {
 } from '@orion/shared/api';
 import { ASSOCIATION_MODES as MODES, type AssociationMode as Mode } from '@orion/shared/vocabulary';
 import type { ApiClient } from '../api-client.js';
+import { PollBackoff } from '../poll-backoff.js';
 import { formatTable } from '../format.js';
 
 async function waitFor(client: ApiClient, id: string, done: (s: Status) => boolean): Promise<Status> {
+  const backoff = new PollBackoff(500, 10_000);
+  let last = '';
   for (;;) {
     const s = await client.json<Status>(`/v1/videos/${encodeURIComponent(id)}`);
     if (s.state === 'failed' || s.state === 'canceled') throw new Error(`video ${id} is ${s.state}`);
     if (done(s)) return s;
-    await new Promise((r) => setTimeout(r, 500));
+    const seen = JSON.stringify(s);
+    await backoff.wait(seen !== last);
+    last = seen;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { EntityList, ReclusterAccepted, SearchResults, VideoStatus } from '@orion/shared/api';
 import type { ApiClient } from '../api-client.js';
+import { PollBackoff } from '../poll-backoff.js';
 import { formatTable } from '../format.js';
 
 const t = (s: number) => `${s.toFixed(1)} s`;
@@ -90,6 +91,8 @@ export async function recluster(
     );
     return;
   }
+  const backoff = new PollBackoff(500);
+  let last = '';
   for (;;) {
     const s = await client.json<VideoStatus>(`/v1/videos/${encodeURIComponent(id)}`);
     if (!s.pendingRunId) {
@@ -100,6 +103,8 @@ export async function recluster(
       );
       return;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    const seen = JSON.stringify(s);
+    await backoff.wait(seen !== last);
+    last = seen;
   }
 }

@@ -1,7 +1,9 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { VideoList, VideoStatus } from '@orion/shared/api';
 import { PIPELINE_STAGES, isTerminalState } from '@orion/shared/vocabulary';
-import type { ApiClient } from '../api-client.js';
+import { MAX_STATUS_IDS } from '@orion/shared/api';
+import { ApiError, type ApiClient } from '../api-client.js';
+import { PollBackoff } from '../poll-backoff.js';
 import { formatTable, seconds } from '../format.js';
 
 function summaryRows(s: VideoStatus): (string | number)[][] {
@@ -48,9 +50,7 @@ export async function status(
       return true;
     }
   }
-  const fetchAll = () =>
-    Promise.all(ids.map((id) => client.json<VideoStatus>(`/v1/videos/${encodeURIComponent(id)}`)));
-  let statuses = await fetchAll();
+  let statuses = await fetchStatuses(client, ids);
   if (opts.watch) {
     const multi = process.stderr.isTTY
       ? new MultiBar(
@@ -83,9 +83,13 @@ export async function status(
       }
     };
     render();
+    const backoff = new PollBackoff(opts.intervalMs ?? 1000);
+    let changed = true;
     while (!statuses.every((s) => isTerminalState(s.state))) {
-      await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1000));
-      statuses = await fetchAll();
+      await backoff.wait(changed);
+      const next = await fetchStatuses(client, ids);
+      changed = JSON.stringify(next) !== JSON.stringify(statuses);
+      statuses = next;
       render();
     }
     multi?.stop();
@@ -94,4 +98,17 @@ export async function status(
     opts.json ? `${JSON.stringify(statuses, null, 2)}\n` : statuses.map(describeStatus).join('\n'),
   );
   return statuses.every((s) => s.state !== 'failed' && s.state !== 'canceled');
+}
+
+/** The statuses of `ids`, in order, with one bulk request per 100 videos (`GET /v1/videos?ids=…`). */
+export async function fetchStatuses(client: ApiClient, ids: string[]): Promise<VideoStatus[]> {
+  const statuses: VideoStatus[] = [];
+  for (let k = 0; k < ids.length; k += MAX_STATUS_IDS) {
+    const batch = ids.slice(k, k + MAX_STATUS_IDS);
+    const page = await client.json<VideoList>(`/v1/videos?ids=${batch.map(encodeURIComponent).join(',')}`);
+    if (page.missing?.length) throw new ApiError(404, `the API answered 404: No video ${page.missing[0]}`);
+    const byId = new Map(page.videos.map((v) => [v.id, v]));
+    statuses.push(...batch.map((id) => byId.get(id)!));
+  }
+  return statuses;
 }

@@ -202,14 +202,23 @@ export const VideoStatus = Type.Object(
 );
 export type VideoStatus = Static<typeof VideoStatus>;
 
+/** Most ids one bulk status request (`GET /v1/videos?ids=…`) may name. */
+export const MAX_STATUS_IDS = 100;
+
 export const VideoList = Type.Object(
   {
     videos: Type.Array(Type.Ref('VideoStatus')),
     nextCursor: Type.Optional(Type.String()),
+    missing: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'With `ids`: the ids asked for that this key cannot see (unknown, deleted, or another tenant’s), each answered as a 404 would be.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
-export type VideoList = { videos: VideoStatus[]; nextCursor?: string };
+export type VideoList = { videos: VideoStatus[]; nextCursor?: string; missing?: string[] };
 
 /** Settings of a new clustering run; each left out keeps the current run's. */
 export const ReclusterBody = Type.Object(

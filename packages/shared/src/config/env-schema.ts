@@ -241,6 +241,16 @@ export const envSchema = z.object({
   API_RUN_BACKGROUND_WORKERS: booleanVar()
     .default(true)
     .describe('Run the light finalize and callback workers inside the API process.'),
+  JANITOR_INTERVAL_SECONDS: numberVar({ int: true, positive: true })
+    .default(3600)
+    .describe(
+      'How often the janitor (run by the API with its background workers) looks for orphans in the store.',
+    ),
+  ORPHAN_MAX_AGE_SECONDS: numberVar({ int: true, positive: true })
+    .default(24 * 3600)
+    .describe(
+      'Age after which the janitor removes an unfinished upload or a `videos/<id>/` tree that has no video record. Must be longer than the longest upload request: a file waits, stored but not yet recorded, until its request has arrived whole.',
+    ),
   DETECT_SCORE_THRESHOLD: numberVar({ min: 0, max: 1 })
     .default(0.3)
     .describe('Detections scoring below this (objectness × class probability) are dropped.'),

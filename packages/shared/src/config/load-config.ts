@@ -60,6 +60,8 @@ export interface ApiSettings {
   trustProxy: boolean | string;
   authFailuresPerMinute: number;
   runBackgroundWorkers: boolean;
+  /** The orphan janitor (apps/api/src/workers/orphan-janitor.ts). */
+  janitor: { intervalMs: number; orphanAgeMs: number };
 }
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -269,6 +271,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: parseTrustProxy(e.API_TRUST_PROXY),
       authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       runBackgroundWorkers: e.API_RUN_BACKGROUND_WORKERS,
+      janitor: {
+        intervalMs: e.JANITOR_INTERVAL_SECONDS * 1000,
+        orphanAgeMs: e.ORPHAN_MAX_AGE_SECONDS * 1000,
+      },
     },
     opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,

@@ -45,8 +45,6 @@ export function videoKeys(videoId: string) {
       };
     },
     resultsPrefix: `${root}results/`,
-    /** Points at the clustering run whose results are current. */
-    currentResults: `${root}results/current.json`,
     run(runId: string) {
       assertId(runId, 'run id');
       const runRoot = `${root}results/${runId}/`;

@@ -181,6 +181,26 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
+  async removeIncompleteWrites(olderThan: Date): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch (err) {
+      if (isNotFound(err)) return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.tmpDir, name);
+      // A write in progress keeps touching its file, so its mtime stays recent.
+      const s = await stat(path).catch(() => undefined);
+      if (!s || s.mtime >= olderThan) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   async readLocation(key: string): Promise<ReadLocation> {
     const path = this.pathOf(key);
     if (!(await this.head(key))) throw new ObjectNotFoundError(key);

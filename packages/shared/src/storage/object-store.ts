@@ -58,6 +58,11 @@ export interface ObjectStore {
   deletePrefix(prefix: string): Promise<number>;
   /** A local path (filesystem) or a presigned GET URL (S3) that ffmpeg can read directly. */
   readLocation(key: string, expiresInSeconds?: number): Promise<ReadLocation>;
+  /**
+   * Removes unfinished writes started before `olderThan` (a crashed process's partial upload): the
+   * filesystem store's temporary files, S3's incomplete multipart uploads. Returns how many.
+   */
+  removeIncompleteWrites(olderThan: Date): Promise<number>;
   /** A presigned PUT URL for clients to upload directly (S3 only). */
   presignPut(key: string, expiresInSeconds?: number, contentType?: string): Promise<string>;
   close(): Promise<void>;

@@ -1,8 +1,10 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -177,6 +179,44 @@ export class S3ObjectStore implements ObjectStore {
       }
       deleted += page.objects.length;
     }
+  }
+
+  async removeIncompleteWrites(olderThan: Date): Promise<number> {
+    let removed = 0;
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    // Parts of an unfinished multipart upload are billed storage but no object: only an abort frees them.
+    do {
+      let res;
+      try {
+        res = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix: this.prefix,
+            KeyMarker,
+            UploadIdMarker,
+          }),
+        );
+      } catch (err) {
+        // Some S3-compatible servers (s3rver) cannot list multipart uploads; nothing to find there.
+        if ((err as { name?: string }).name === 'NotImplemented') return removed;
+        throw err;
+      }
+      for (const upload of res.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
+        await this.client.send(
+          new AbortMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: upload.Key,
+            UploadId: upload.UploadId,
+          }),
+        );
+        removed++;
+      }
+      KeyMarker = res.IsTruncated ? res.NextKeyMarker : undefined;
+      UploadIdMarker = res.IsTruncated ? res.NextUploadIdMarker : undefined;
+    } while (KeyMarker);
+    return removed;
   }
 
   async readLocation(key: string, expiresInSeconds = DEFAULT_EXPIRY_SECONDS): Promise<ReadLocation> {

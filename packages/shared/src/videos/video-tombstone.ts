@@ -56,6 +56,7 @@ export function storeForVideoJob(store: ObjectStore, checkNotDeleted: () => Prom
     listAll: (prefix) => store.listAll(prefix),
     delete: (key) => store.delete(key),
     deletePrefix: (prefix) => store.deletePrefix(prefix),
+    removeIncompleteWrites: (olderThan) => store.removeIncompleteWrites(olderThan),
     readLocation: (key, expires) => store.readLocation(key, expires),
     presignPut: (key, expires, contentType) => store.presignPut(key, expires, contentType),
     // The job's view does not own the store: the thread closes it.
