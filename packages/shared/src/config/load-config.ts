@@ -60,6 +60,14 @@ export interface ApiSettings {
   trustProxy: boolean | string;
   authFailuresPerMinute: number;
   runBackgroundWorkers: boolean;
+  /** ffprobe children at once (see ProbePool). */
+  probeConcurrency: number;
+  /** Multipart submissions in progress at once, in total and per API key. */
+  maxConcurrentUploads: number;
+  maxConcurrentUploadsPerKey: number;
+  /** Load shedding (@fastify/under-pressure): 0 turns a check off. */
+  maxEventLoopDelayMs: number;
+  maxEventLoopUtilization: number;
 }
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -261,6 +269,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: parseTrustProxy(e.API_TRUST_PROXY),
       authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       runBackgroundWorkers: e.API_RUN_BACKGROUND_WORKERS,
+      probeConcurrency: e.PROBE_CONCURRENCY,
+      maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
+      maxConcurrentUploadsPerKey: e.MAX_CONCURRENT_UPLOADS_PER_KEY,
+      maxEventLoopDelayMs: e.API_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: e.API_MAX_EVENT_LOOP_UTILIZATION,
     },
     opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,
