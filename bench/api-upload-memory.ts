@@ -3,7 +3,7 @@
  * show that uploads stream to storage instead of being buffered. Prints RSS before, peak during, and
  * the growth as a fraction of the upload size.
  *
- *   npm run bench:upload -- [sizeMiB=1024]
+ *   npm run bench:upload-memory -- [sizeMiB=1024]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

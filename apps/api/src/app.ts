@@ -4,6 +4,7 @@ import { answeringErrors, registerErrorHandler } from './plugins/app/error-handl
 import { authenticate, requireAdmin } from './plugins/app/auth.js';
 import requestTiming from './plugins/app/request-timing.js';
 import { requestValidatorFactory } from './plugins/app/request-validators.js';
+import { uploadLimits } from './plugins/app/upload-limits.js';
 import loadShedding from './plugins/external/load-shedding.js';
 import multipart from './plugins/external/multipart.js';
 import security from './plugins/external/security.js';
@@ -52,7 +53,12 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   app.addSchema(Observation);
 
   await app.register(security);
-  await app.register(loadShedding, { perMinute: deps.config.api.rateLimitPerMinute });
+  const { api } = deps.config;
+  await app.register(loadShedding, {
+    perMinute: api.rateLimitPerMinute,
+    maxEventLoopDelayMs: api.maxEventLoopDelayMs,
+    maxEventLoopUtilization: api.maxEventLoopUtilization,
+  });
   await app.register(multipart, { maxUploadBytes: deps.config.api.maxUploadBytes });
   await app.register(swagger);
   registerErrorHandler(app);
@@ -62,6 +68,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await app.register(metricsRoutes);
   await app.register(async (v1: App) => {
     v1.addHook('onRequest', authenticate(deps.tenants, deps.authFailures));
+    v1.addHook('onRequest', uploadLimits(deps.uploads));
     await v1.register(videoRoutes);
     await v1.register(entityRoutes);
     await v1.register(reclusterRoutes);

@@ -14,7 +14,9 @@ import { CallbackUrlPolicy } from './services/callback-url-policy.js';
 import { AuthFailureThrottle } from './services/auth-failures.js';
 import { IdempotencyStore } from './services/idempotency.js';
 import { PipelineQueues } from './services/pipeline-queues.js';
+import { ProbePool } from './services/probe-pool.js';
 import { TenantDirectory } from './services/tenant-directory.js';
+import { UploadAdmission } from './services/upload-admission.js';
 import { VideoIntake } from './services/video-intake.js';
 import { VideoSubmission } from './services/video-submission.js';
 import type { ApiDeps } from './types.js';
@@ -57,7 +59,8 @@ export async function createApiDeps(
   const videos = new VideoRepository(redis, config.redis.queuePrefix);
   const idempotency = new IdempotencyStore(redis, config.redis.queuePrefix);
   const callbackPolicy = new CallbackUrlPolicy(config.api.callbacks);
-  const intake = new VideoIntake({ store, videos, queues, config, logger });
+  const probes = new ProbePool(config.api.probeConcurrency);
+  const intake = new VideoIntake({ store, videos, queues, probes, config, logger });
   return {
     config,
     logger,
@@ -70,6 +73,11 @@ export async function createApiDeps(
     idempotency,
     authFailures: new AuthFailureThrottle(redis, config.redis.queuePrefix, config.api.authFailuresPerMinute),
     intake,
+    probes,
+    uploads: new UploadAdmission({
+      total: config.api.maxConcurrentUploads,
+      perKey: config.api.maxConcurrentUploadsPerKey,
+    }),
     submission: new VideoSubmission({ intake, idempotency, callbackPolicy }),
     callbackPolicy,
     metrics,

@@ -19,7 +19,9 @@ import type { CallbackUrlPolicy } from './services/callback-url-policy.js';
 import type { AuthFailureThrottle } from './services/auth-failures.js';
 import type { IdempotencyStore } from './services/idempotency.js';
 import type { PipelineQueues } from './services/pipeline-queues.js';
+import type { ProbePool } from './services/probe-pool.js';
 import type { TenantDirectory } from './services/tenant-directory.js';
+import type { UploadAdmission } from './services/upload-admission.js';
 import type { VideoIntake } from './services/video-intake.js';
 import type { VideoSubmission } from './services/video-submission.js';
 
@@ -37,6 +39,10 @@ export interface ApiDeps {
   idempotency: IdempotencyStore;
   authFailures: AuthFailureThrottle;
   intake: VideoIntake;
+  /** ffprobe children, bounded and served fairly across tenants. */
+  probes: ProbePool;
+  /** Multipart submissions in progress, bounded per key and in total. */
+  uploads: UploadAdmission;
   submission: VideoSubmission;
   /** Where callbacks may go; checked at submit and before each delivery. */
   callbackPolicy: CallbackUrlPolicy;

@@ -173,7 +173,10 @@ describe('auth and tenants', () => {
     expect((await api.request('/health', { key: null })).status).toBe(200);
     const ready = await api.request('/ready', { key: null });
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: true, storage: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { redis: true, storage: true, eventLoop: true },
+    });
   });
 
   it('keeps queue operations for admin keys', async () => {

@@ -74,6 +74,9 @@ export async function startApp<T extends LaunchedApi>(
     API_HOST: '127.0.0.1',
     API_PORT: '0',
     LOG_LEVEL: 'warn',
+    // Test files share a busy machine, where the event loop lags for reasons of its own: load shedding
+    // would answer 503 at random. Its own test turns it on.
+    API_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...storageEnv,
     ...options.env,
   }).catch(async (err: unknown) => {

@@ -13,7 +13,10 @@ async function succeeds(work: () => Promise<unknown>, timeoutMs = 2000): Promise
   }
 }
 
-/** Liveness (the process answers) and readiness (Redis and storage answer); no key needed. */
+/**
+ * Liveness (the process answers: never shed, a busy API is alive) and readiness (Redis and storage
+ * answer and the event loop is not overloaded, so a balancer sends the burst elsewhere); no key needed.
+ */
 export default async function healthRoutes(app: App) {
   const { redis, store } = app.deps;
   app.get(
@@ -26,7 +29,7 @@ export default async function healthRoutes(app: App) {
     {
       schema: {
         tags: ['health'],
-        summary: 'Readiness probe: Redis and storage reachable',
+        summary: 'Readiness probe: Redis and storage reachable, event loop not overloaded',
         response: { 200: Ready, 503: Ready },
       },
     },
@@ -35,10 +38,12 @@ export default async function healthRoutes(app: App) {
         succeeds(() => redis.ping()),
         succeeds(() => store.list('', { limit: 1 })),
       ]);
-      const ok = redisOk && storageOk;
-      return reply
-        .status(ok ? 200 : 503)
-        .send({ status: ok ? 'ready' : 'unavailable', checks: { redis: redisOk, storage: storageOk } });
+      const eventLoopOk = !app.isUnderPressure();
+      const ok = redisOk && storageOk && eventLoopOk;
+      return reply.status(ok ? 200 : 503).send({
+        status: ok ? 'ready' : 'unavailable',
+        checks: { redis: redisOk, storage: storageOk, eventLoop: eventLoopOk },
+      });
     },
   );
 }

@@ -4,7 +4,10 @@ export const Health = Type.Object({ status: Type.Literal('ok') }, { additionalPr
 export const Ready = Type.Object(
   {
     status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
-    checks: Type.Object({ redis: Type.Boolean(), storage: Type.Boolean() }, { additionalProperties: false }),
+    checks: Type.Object(
+      { redis: Type.Boolean(), storage: Type.Boolean(), eventLoop: Type.Boolean() },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,7 @@ import {
 } from '@orion/shared';
 import type { SubmitOptions, SubmittedItem } from '@orion/shared/api';
 import type { PipelineQueues } from './pipeline-queues.js';
+import type { ProbePool } from './probe-pool.js';
 
 export interface AdmitInput {
   videoId: string;
@@ -41,6 +42,7 @@ export class VideoIntake {
       store: ObjectStore;
       videos: VideoRepository;
       queues: PipelineQueues;
+      probes: ProbePool;
       config: OrionConfig;
       logger: Logger;
     },
@@ -115,7 +117,10 @@ export class VideoIntake {
     let probe;
     try {
       const location = await store.readLocation(input.sourceKey, 600);
-      probe = await probeMedia(location, { sizeBytes: object.size });
+      // Bounded and fair across tenants: unbounded ffprobe children stall the event loop (probe-pool.ts).
+      probe = await this.deps.probes.run(input.tenantId, () =>
+        probeMedia(location, { sizeBytes: object.size }),
+      );
     } catch (err) {
       if (!(err instanceof InvalidMediaError)) throw err;
       logger.info({ filename: input.filename, reason: err.message }, 'refused an invalid video');

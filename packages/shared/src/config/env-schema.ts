@@ -233,6 +233,31 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: numberVar({ int: true, positive: true })
     .default(600)
     .describe('Requests per minute per API key (or per address without a key).'),
+  PROBE_CONCURRENCY: numberVar({ int: true, min: 1, max: 64 })
+    .default(2)
+    .describe(
+      'ffprobe processes the API runs at once to check submitted videos; more wait their turn, tenant by tenant. Each spawn blocks the event loop until the child runs, longer the more children compete for the cores: about the number of cores (2 measured best on 2 cores, see docs/operations.md).',
+    ),
+  MAX_CONCURRENT_UPLOADS: numberVar({ int: true, positive: true })
+    .default(32)
+    .describe(
+      'Multipart submissions (`POST /v1/videos`) one API process receives at once; past it, 503 `UPLOADS_FULL` with `Retry-After`, nothing stored.',
+    ),
+  MAX_CONCURRENT_UPLOADS_PER_KEY: numberVar({ int: true, positive: true })
+    .default(8)
+    .describe(
+      'Multipart submissions one API key may have in progress at once (per API process); past it, 429 `TOO_MANY_UPLOADS` with `Retry-After`, nothing stored.',
+    ),
+  API_MAX_EVENT_LOOP_DELAY_MS: numberVar({ int: true, min: 0 })
+    .default(1000)
+    .describe(
+      'Mean event-loop delay (ms, sampled each second) past which the API answers 503 `OVERLOADED` with `Retry-After` (`/health` and `/metrics` excepted; `/ready` reports it); 0 turns the check off.',
+    ),
+  API_MAX_EVENT_LOOP_UTILIZATION: numberVar({ min: 0, max: 1 })
+    .default(0)
+    .describe(
+      'Event-loop utilization (0–1, sampled each second) past which the API answers 503 `OVERLOADED`; 0 (default) turns the check off, since a loop busy streaming uploads still answers in milliseconds.',
+    ),
   AUTH_FAILURES_PER_MINUTE: numberVar({ int: true, positive: true })
     .default(10)
     .describe(

@@ -62,6 +62,14 @@ export interface ApiSettings {
   runBackgroundWorkers: boolean;
   /** The orphan janitor (apps/api/src/workers/orphan-janitor.ts). */
   janitor: { intervalMs: number; orphanAgeMs: number };
+  /** ffprobe children at once (see ProbePool). */
+  probeConcurrency: number;
+  /** Multipart submissions in progress at once, in total and per API key. */
+  maxConcurrentUploads: number;
+  maxConcurrentUploadsPerKey: number;
+  /** Load shedding (@fastify/under-pressure): 0 turns a check off. */
+  maxEventLoopDelayMs: number;
+  maxEventLoopUtilization: number;
 }
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -275,6 +283,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         intervalMs: e.JANITOR_INTERVAL_SECONDS * 1000,
         orphanAgeMs: e.ORPHAN_MAX_AGE_SECONDS * 1000,
       },
+      probeConcurrency: e.PROBE_CONCURRENCY,
+      maxConcurrentUploads: e.MAX_CONCURRENT_UPLOADS,
+      maxConcurrentUploadsPerKey: e.MAX_CONCURRENT_UPLOADS_PER_KEY,
+      maxEventLoopDelayMs: e.API_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: e.API_MAX_EVENT_LOOP_UTILIZATION,
     },
     opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,
