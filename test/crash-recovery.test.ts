@@ -153,6 +153,7 @@ describe('crash recovery', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(status.state).toBe('completed');
+    expect(status.progress).toMatchObject({ detect: { stalls: 2 }, embed: { stalls: 0 } });
 
     // Both crashes were counted as stalls of that one job, which then succeeded.
     const redis = new Redis(inject('redisUrl'));

@@ -9,6 +9,7 @@ const stage: StageProgress = {
   busyMs: 5,
   wallMs: 5,
   executionProviders: ['cpu'],
+  stalls: 0,
 };
 const status: VideoStatus = {
   id: 'v1',

@@ -62,6 +62,7 @@ function summarise(
       ? Math.max(...finished.map((j) => j.finishedOn!)) - Math.min(...started.map((j) => j.processedOn!))
       : 0,
     executionProviders: [...providers].sort(),
+    stalls: jobs.reduce((sum, j) => sum + (j?.stalledCounter ?? 0), 0),
   };
 }
 

@@ -73,6 +73,7 @@ const stageView = (s: LiveStage) => ({
   busyMs: s.busyMs,
   wallMs: s.jobsCompleted ? s.wallMs : null,
   executionProviders: s.executionProviders,
+  stalls: s.stalls ?? 0,
 });
 
 /** Reads the queues only while the video is in flight; finished videos answer from their record. */

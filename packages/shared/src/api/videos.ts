@@ -101,6 +101,10 @@ export const StageProgress = Type.Object(
     busyMs: Type.Number({ description: 'Sum of the jobs’ processing time' }),
     wallMs: Nullable(Type.Number({ description: 'First job start to last job end' })),
     executionProviders: Type.Array(Type.String(), { description: 'Providers the jobs really ran on' }),
+    stalls: Type.Integer({
+      description:
+        'Times a worker died or froze holding one of these jobs; each was taken up again by another (docs/operations.md#crash-recovery)',
+    }),
   },
   { additionalProperties: false },
 );

@@ -11,6 +11,8 @@ export interface StageSummary {
   wallMs: number;
   /** Execution providers the stage's jobs reported really using (e.g. `cpu`, `cuda`). */
   executionProviders: ExecutionProvider[];
+  /** Times a worker died or froze holding one of the stage's jobs (each was taken up again). */
+  stalls?: number;
 }
 
 export interface VideoFailure {
