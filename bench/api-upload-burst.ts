@@ -8,13 +8,12 @@
  *
  *   npm run bench:upload -- [N=100]
  */
-import { spawn } from 'node:child_process';
-import { openAsBlob, readFileSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '@orion/shared';
-import { freePort, makeTestVideo, startRedisServer, waitForPort } from '@orion/testkit';
+import { apiProcess, makeTestVideo, startRedisServer } from '@orion/testkit';
+import { rssMiB } from './lib/process-rss.js';
 
 const N = Number(process.argv[2] ?? 100);
 const KEYS = [
@@ -25,10 +24,6 @@ const KEYS = [
 ];
 const POLLER = 'poller-key-0123456789abcdef';
 
-function rssMiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -36,26 +31,16 @@ function percentile(sorted: number[], p: number): number {
 async function burst(label: string, env: Record<string, string>, video: string) {
   const redis = await startRedisServer();
   const dir = await mkdtemp(join(tmpdir(), 'orion-bench-burst-'));
-  const port = await freePort();
-  const api = spawn(
-    process.execPath,
-    ['--conditions=orion-source', '--import', 'tsx', join(projectRoot(), 'apps/api/src/main.ts')],
-    {
-      env: {
-        ...process.env,
-        REDIS_URL: redis.url,
-        STORAGE_URL: `file://${dir}`,
-        API_KEYS: [...KEYS, POLLER].map((k, i) => `${k}=tenant${i}`).join(','),
-        API_PORT: String(port),
-        API_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        RATE_LIMIT_PER_MINUTE: '100000',
-        ...env,
-      },
-      stdio: 'inherit',
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const api = await apiProcess({
+    REDIS_URL: redis.url,
+    STORAGE_URL: `file://${dir}`,
+    API_KEYS: [...KEYS, POLLER].map((k, i) => `${k}=tenant${i}`).join(','),
+    API_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const base = api.url;
   const submit = async (key: string) =>
     fetch(`${base}/v1/videos`, {
       method: 'POST',
@@ -67,15 +52,14 @@ async function burst(label: string, env: Record<string, string>, video: string) 
       })(),
     });
   try {
-    await waitForPort(port, 60_000);
     // The poller's video, and past the API's start-up (load shedding ignores its first 2 s).
     const first = await submit(POLLER);
     const id = ((await first.json()) as { videos: { id: string }[] }).videos[0]!.id;
     await new Promise((r) => setTimeout(r, 2500));
 
-    const rssBefore = rssMiB(api.pid!);
+    const rssBefore = rssMiB(api.pid);
     let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(api.pid!))), 50);
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB(api.pid))), 50);
     const latencies: number[] = [];
     const pollErrors: Record<string, number> = {};
     let polling = true;
@@ -126,8 +110,7 @@ async function burst(label: string, env: Record<string, string>, video: string) 
     );
     console.log(`  api RSS: before ${rssBefore.toFixed(0)} MiB, peak ${rssPeak.toFixed(0)} MiB`);
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await api.close();
     await redis.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,22 +5,15 @@
  *
  *   npm run bench:upload-memory -- [sizeMiB=1024]
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '@orion/shared';
-import { freePort, startRedisServer, waitForPort } from '@orion/testkit';
+import { apiProcess, startRedisServer } from '@orion/testkit';
+import { rssMiB } from './lib/process-rss.js';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);
 const KEY = 'bench-key-0123456789abcdef';
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
 
 /** A multipart body produced chunk by chunk: the benchmark itself never holds the file either. */
 function multipartBody(boundary: string, size: number): ReadableStream<Uint8Array> {
@@ -51,33 +44,22 @@ function multipartBody(boundary: string, size: number): ReadableStream<Uint8Arra
 
 const redis = await startRedisServer();
 const dir = await mkdtemp(join(tmpdir(), 'orion-bench-upload-'));
-const port = await freePort();
-const api = spawn(
-  process.execPath,
-  ['--conditions=orion-source', '--import', 'tsx', join(projectRoot(), 'apps/api/src/main.ts')],
-  {
-    env: {
-      ...process.env,
-      REDIS_URL: redis.url,
-      STORAGE_URL: `file://${dir}`,
-      API_KEYS: `${KEY}=bench`,
-      API_PORT: String(port),
-      API_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      MAX_UPLOAD_BYTES: String(sizeMiB * MiB + MiB),
-    },
-    stdio: 'inherit',
-  },
-);
+const api = await apiProcess({
+  REDIS_URL: redis.url,
+  STORAGE_URL: `file://${dir}`,
+  API_KEYS: `${KEY}=bench`,
+  API_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  MAX_UPLOAD_BYTES: String(sizeMiB * MiB + MiB),
+});
 try {
-  await waitForPort(port, 60_000);
   await new Promise((r) => setTimeout(r, 500));
-  const before = rssMiB(api.pid!);
+  const before = rssMiB(api.pid);
   let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(api.pid!))), 50);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(api.pid))), 50);
   const boundary = `----orion${Date.now()}`;
   const started = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/v1/videos`, {
+  const res = await fetch(`${api.url}/v1/videos`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
     body: multipartBody(boundary, sizeMiB * MiB),
@@ -95,8 +77,7 @@ try {
   console.log(`growth / upload size: ${((peak - before) / sizeMiB).toFixed(3)}`);
   if (res.status !== 202) console.log(body);
 } finally {
-  api.kill('SIGTERM');
-  await new Promise((r) => api.once('exit', r));
+  await api.close();
   await redis.stop();
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,10 +1,15 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueName } from '@orion/shared';
 import { verifyCallback } from '../src/workers/callback-signature.js';
-import { fileForm, makeUploadMedia, startStandInWorkers, type UploadMedia } from '@orion/testkit';
+import {
+  fileForm,
+  makeUploadMedia,
+  startCallbackReceiver,
+  startStandInWorkers,
+  type CallbackReceiver,
+  type UploadMedia,
+} from '@orion/testkit';
 import { startApi, type ApiHarness } from './harness.js';
 
 // Stand-in stage processors (`startStandInWorkers` in @orion/testkit) exercise the flow's fan-in, failure policy,
@@ -14,9 +19,7 @@ const FAILING_SHARD = 1;
 let api: ApiHarness;
 let media: UploadMedia;
 let standIns: { close(): Promise<unknown> } | undefined;
-const callbacks: { headers: IncomingMessage['headers']; body: string }[] = [];
-let callbackUrl: string;
-let closeReceiver: () => Promise<void>;
+let receiver: CallbackReceiver | undefined;
 
 beforeAll(async () => {
   [api, media] = await Promise.all([
@@ -36,31 +39,15 @@ beforeAll(async () => {
     (job) => tagged(job, 'fail-shard'),
     async (job) => ((await tagged(job, 'short-shard')) ? 10 : undefined),
   );
-  let received = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received++;
-      // The receiver is down for the first delivery: the callback must be retried.
-      if (received === 1) {
-        res.writeHead(503).end();
-        return;
-      }
-      callbacks.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  closeReceiver = () => new Promise((r) => server.close(() => r()));
+  // The receiver is down for the first delivery: the callback must be retried.
+  receiver = await startCallbackReceiver((nth) => (nth === 1 ? 503 : 204));
 });
 
 afterAll(async () => {
   await standIns?.close();
   await api?.close();
   await media?.cleanup();
-  await closeReceiver?.();
+  await receiver?.close();
 });
 
 async function submit(path: string, name: string, fields: Record<string, string> = {}) {
@@ -119,7 +106,7 @@ describe('a video whose every shard succeeds', () => {
 
 describe('a shard that always fails', () => {
   it('leaves the video failed, naming the shard and the reason, never stuck', async () => {
-    const id = await submit(media.long, 'long.mp4', { tags: 'fail-shard', callbackUrl });
+    const id = await submit(media.long, 'long.mp4', { tags: 'fail-shard', callbackUrl: receiver!.url });
     const status = await waitForState(id, ['failed']);
     expect(status.error).toMatchObject({
       stage: 'detect',
@@ -148,7 +135,7 @@ describe('a shard that always fails', () => {
 async function callbackFor(id: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const cb = callbacks.find((c) => JSON.parse(c.body).video.id === id);
+    const cb = receiver!.accepted.find((c) => JSON.parse(c.body).video.id === id);
     if (cb) return cb;
     if (Date.now() > deadline) throw new Error(`no callback arrived for ${id}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -157,7 +144,7 @@ async function callbackFor(id: string) {
 
 describe('callbacks', () => {
   it('POSTs the final status, signed with HMAC-SHA256, retrying a receiver that was down', async () => {
-    const id = await submit(media.short, 'short.mp4', { callbackUrl });
+    const id = await submit(media.short, 'short.mp4', { callbackUrl: receiver!.url });
     await waitForState(id, ['completed']);
     const cb = await callbackFor(id);
     expect(JSON.parse(cb.body)).toMatchObject({

@@ -1,12 +1,12 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIds } from '@orion/shared';
 import {
   TEST_API_KEYS as KEYS,
   fileForm,
   makeUploadMedia,
+  startCallbackReceiver,
   startStandInWorkers,
+  type CallbackReceiver,
   type UploadMedia,
 } from '@orion/testkit';
 import { startApi, type ApiHarness } from './harness.js';
@@ -22,9 +22,7 @@ let standIns: { close(): Promise<unknown> } | undefined;
 const restored = new Set<string>();
 /** Every attempt the stand-ins made, by job id. */
 const attempts = new Map<string, number>();
-const callbacks: { headers: IncomingMessage['headers']; body: string }[] = [];
-let callbackUrl: string;
-let closeReceiver: () => Promise<void>;
+let receiver: CallbackReceiver | undefined;
 
 beforeAll(async () => {
   [api, media] = await Promise.all([
@@ -40,24 +38,14 @@ beforeAll(async () => {
     if (shard?.index !== BROKEN_SHARD || restored.has(videoId)) return false;
     return (await api.deps.videos.get(videoId))?.tags.includes(`break-${job.queueName}`) ?? false;
   });
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      callbacks.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  closeReceiver = () => new Promise((r) => server.close(() => r()));
+  receiver = await startCallbackReceiver();
 });
 
 afterAll(async () => {
   await standIns?.close();
   await api?.close();
   await media?.cleanup();
-  await closeReceiver?.();
+  await receiver?.close();
 });
 
 async function submit(fields: Record<string, string>) {
@@ -82,7 +70,7 @@ async function waitForState(id: string, state: 'completed' | 'failed', timeoutMs
 async function callbacksFor(id: string, count: number) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const mine = callbacks.filter((c) => JSON.parse(c.body).video.id === id);
+    const mine = receiver!.accepted.filter((c) => JSON.parse(c.body).video.id === id);
     if (mine.length >= count) return mine;
     if (Date.now() > deadline) throw new Error(`${mine.length} of ${count} callbacks arrived for ${id}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -93,7 +81,7 @@ const admin = { method: 'POST', key: KEYS.admin } as const;
 
 describe('POST /v1/videos/:id/retry', () => {
   it('finishes a video whose shard failed, once its input is back, keeping the failure in the history', async () => {
-    const id = await submit({ tags: 'break-detect', callbackUrl });
+    const id = await submit({ tags: 'break-detect', callbackUrl: receiver!.url });
     const failed = await waitForState(id, 'failed');
     expect(failed.error).toMatchObject({ stage: 'detect', shardIndex: BROKEN_SHARD, attempts: 3 });
 

@@ -16,3 +16,4 @@ export * from './api-process.js';
 export * from './upload-media.js';
 export * from './stand-in-workers.js';
 export * from './reference-media.js';
+export * from './callback-receiver.js';

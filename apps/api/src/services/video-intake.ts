@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   InvalidMediaError,
-  buildVideoFlow,
+  videoFlowOf,
   fitShardSeconds,
   planShards,
   probeMedia,
@@ -168,21 +168,7 @@ export class VideoIntake {
     await store.put(videoKeys(record.id).manifest, JSON.stringify(record), {
       contentType: 'application/json',
     });
-    await queues.flows.add(
-      buildVideoFlow({
-        videoId: record.id,
-        tenantId: record.tenantId,
-        sourceKey: record.sourceKey,
-        shards,
-        targetFps,
-        runId: record.runId,
-        embedding: record.embedding,
-        association: record.association,
-        noise: record.noise,
-        clustering: record.clustering,
-        prefix: queues.prefix,
-      }),
-    );
+    await queues.flows.add(videoFlowOf(record, queues.prefix));
     logger.info(
       {
         videoId: record.id,

@@ -2,10 +2,9 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   QueueName,
-  buildVideoFlow,
+  videoFlowOf,
   jobIds,
   parseJobData,
-  planShards,
   type PastFailure,
   type PipelineStage,
   type VideoRecord,
@@ -141,21 +140,7 @@ async function reopenFlow(run: RunJobs, record: VideoRecord, queues: PipelineQue
     await removeKeepingChildren(embed);
     if (isFailed(detect)) await removeKeepingChildren(detect);
   }
-  await queues.flows.add(
-    buildVideoFlow({
-      videoId: record.id,
-      tenantId: record.tenantId,
-      sourceKey: record.sourceKey,
-      shards: planShards(record.probe.durationSeconds, record.plan.shardSeconds),
-      targetFps: record.plan.targetFps,
-      runId: record.runId,
-      embedding: record.embedding,
-      association: record.association,
-      noise: record.noise,
-      clustering: record.clustering,
-      prefix: queues.prefix,
-    }),
-  );
+  await queues.flows.add(videoFlowOf(record, queues.prefix));
 }
 
 async function removeKeepingChildren(job: Job | undefined): Promise<void> {

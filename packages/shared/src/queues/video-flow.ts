@@ -1,6 +1,8 @@
 import type { FlowJob } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS } from './connection.js';
 import { QueueName } from './names.js';
+import { planShards } from '../media/shard-plan.js';
+import type { VideoRecord } from '../videos/video-record.js';
 import type { ClusterJobData, FinalizeJobData, RunSettings, ShardSpan } from './payloads.js';
 
 /**
@@ -123,4 +125,24 @@ function runFlow(
       },
     ],
   };
+}
+
+/**
+ * A video's flow for its current run, from its record: the shards its plan makes and the run's
+ * settings. Adding it again (a retry) re-adds only what is missing: the job ids are the same.
+ */
+export function videoFlowOf(record: VideoRecord, prefix: string): FlowJob {
+  return buildVideoFlow({
+    videoId: record.id,
+    tenantId: record.tenantId,
+    sourceKey: record.sourceKey,
+    shards: planShards(record.probe.durationSeconds, record.plan.shardSeconds),
+    targetFps: record.plan.targetFps,
+    runId: record.runId,
+    embedding: record.embedding,
+    association: record.association,
+    noise: record.noise,
+    clustering: record.clustering,
+    prefix,
+  });
 }
