@@ -13,13 +13,16 @@ import {
   ModelFileError,
   ModelMismatchError,
   UnknownModelError,
+  WrongModelTaskError,
   createModelSession,
   cudaProviderLibrary,
   listModelNames,
   pullModel,
   resolveDetectionModel,
   resolveModel,
+  resolveReidModel,
   sha256File,
+  type DetectionManifest,
 } from '@orion/shared';
 import { modelPath } from '@orion/testkit';
 
@@ -32,7 +35,7 @@ async function tempDir(): Promise<string> {
 }
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-const yolox = BUILTIN_MANIFESTS.find((m) => m.name === 'yolox_nano')!;
+const yolox = BUILTIN_MANIFESTS.find((m) => m.name === 'yolox_nano')! as DetectionManifest;
 
 /** A models folder holding a copy of YOLOX-Nano and its labels, plus extra manifests. */
 async function dirWithYolox(manifests: Record<string, unknown> = {}): Promise<string> {
@@ -53,12 +56,35 @@ describe('model manifests and files', () => {
       expect(await sha256File(resolved.modelPath)).toBe(m.model.sha256);
       labelCounts[m.name] = resolved.labels.length;
     }
-    expect(labelCounts).toEqual({ yolox_nano: 80, nanodet_m: 80, mobilenetv2: 1000, mobilenetv2_emb: 1000 });
+    expect(labelCounts).toEqual({
+      yolox_nano: 80,
+      nanodet_m: 80,
+      mobilenetv2: 1000,
+      mobilenetv2_emb: 1000,
+      osnet_x0_25_msmt17: 0,
+    });
     expect((await resolveModel('yolox_nano', shared)).labels.slice(0, 3)).toEqual([
       'person',
       'bicycle',
       'car',
     ]);
+  });
+
+  it('opens the re-id model from its manifest: 256×128 RGB in, 512-d features out', async () => {
+    const model = await resolveReidModel('osnet_x0_25_msmt17', shared);
+    expect(model.manifest.input).toMatchObject({ width: 128, height: 256, colorOrder: 'RGB' });
+    const ms = await createModelSession(model, { executionProvider: 'cpu', intraOpThreads: 1 });
+    try {
+      const input = new Tensor('float32', new Float32Array(2 * 3 * 256 * 128), [2, 3, 256, 128]);
+      const out = await ms.session.run({ [model.manifest.input.name]: input });
+      expect(out[model.manifest.output.name]!.dims).toEqual([2, 512]);
+    } finally {
+      await ms.close();
+    }
+    await expect(resolveReidModel('mobilenetv2', shared)).rejects.toThrow(WrongModelTaskError);
+    await expect(resolveReidModel('mobilenetv2', shared)).rejects.toThrow(
+      'Model "mobilenetv2" is a classification model; a reid model is needed here',
+    );
   });
 
   it('names a missing model file and how to get it', async () => {
@@ -107,6 +133,7 @@ describe('model manifests and files', () => {
       'mobilenetv2_emb',
       'my_yolox',
       'nanodet_m',
+      'osnet_x0_25_msmt17',
       'yolox_nano',
     ]);
     const err = await resolveModel('broken', dir).catch((e: unknown) => e);

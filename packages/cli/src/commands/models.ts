@@ -13,13 +13,13 @@ async function modelsDir(): Promise<string> {
 
 /** Every known model and the state of its files. */
 async function list(): Promise<void> {
-  const { checkFile, findManifest, listModelNames } = await shared();
+  const { checkFile, findManifest, listModelNames, manifestFiles } = await shared();
   const dir = await modelsDir();
   console.log(`models directory: ${dir}`);
   for (const name of await listModelNames(dir)) {
     const { manifest, origin } = await findManifest(name, dir);
     const states = await Promise.all(
-      [manifest.model, manifest.labels].map(async (ref) => {
+      manifestFiles(manifest).map(async (ref) => {
         const status = await checkFile(join(dir, ref.file), ref.sha256);
         return `${ref.file}: ${status.state}`;
       }),

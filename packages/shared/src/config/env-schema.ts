@@ -149,6 +149,24 @@ export const envSchema = z.object({
   MULTIMODAL_TEXT_WEIGHT: numberVar({ min: 0, max: 1 })
     .default(0.3)
     .describe('Weight w of the class prompt in multimodal embeddings: normalize((1 − w)·image + w·text).'),
+  REID_MODEL: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+      error: 'must be a model name (lowercase letters, digits, "_", "-") or none',
+    })
+    .default('osnet_x0_25_msmt17')
+    .describe(
+      'Person re-identification model the embed stage runs beside the embedding model, on crops of REID_CLASSES (the detection box stretched to its input; a `reid` manifest, built-in `osnet_x0_25_msmt17`); `none` turns it off.',
+    ),
+  REID_CLASSES: z
+    .string()
+    .refine((s) => s.split(',').some((c) => c.trim() !== ''), {
+      error: 'must name at least one detector label',
+    })
+    .default('person')
+    .describe(
+      'Comma-separated detector labels (COCO names, e.g. `person`) whose crops get a re-identification vector; the model was trained on people only.',
+    ),
   MIN_CLUSTER_SIZE: numberVar({ int: true, min: 2 }).default(5).describe('HDBSCAN minimum cluster size.'),
   MIN_SAMPLES: numberVar({ int: true, min: 1 })
     .optional()

@@ -144,6 +144,8 @@ export interface OrionConfig {
     concurrency: number;
     verifyThreshold: number;
     multimodalTextWeight: number;
+    /** The re-id model and the labels whose crops it embeds; null when REID_MODEL=none. */
+    reid: { model: string; classes: string[] } | null;
   };
   clustering: ClusteringSettings;
   association: AssociationSettings;
@@ -240,6 +242,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.EMBED_CONCURRENCY,
       verifyThreshold: e.VERIFY_THRESHOLD,
       multimodalTextWeight: e.MULTIMODAL_TEXT_WEIGHT,
+      reid:
+        e.REID_MODEL === 'none'
+          ? null
+          : { model: e.REID_MODEL, classes: parseClassList(e.REID_CLASSES) ?? [] },
     },
     clustering: {
       minClusterSize: e.MIN_CLUSTER_SIZE,

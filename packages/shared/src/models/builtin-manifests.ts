@@ -1,6 +1,6 @@
 import type { InputSpec, ModelManifest } from './manifest.js';
 
-type FileRef = ModelManifest['labels'];
+type FileRef = ModelManifest['model'];
 
 // The models Orion knows without any manifest file: the ones in ../shared/models (their specs are in
 // ../shared/README.md). URLs are pinned to the commits the files were taken from; the sha256 decides.
@@ -115,5 +115,31 @@ export const BUILTIN_MANIFESTS: readonly ModelManifest[] = [
     labels: IMAGENET_LABELS,
     input: MOBILENET_INPUT,
     output: { format: 'logits', name: 'output', embedding: 'embedding' },
+  },
+  {
+    name: 'osnet_x0_25_msmt17',
+    description: 'OSNet-x0.25 person re-identification, MSMT17, 512-d features (default REID_MODEL)',
+    task: 'reid',
+    licence: 'MIT (KaiyangZhou/deep-person-reid); trained on MSMT17, a research data set: check its terms',
+    source:
+      'torchreid model zoo; ONNX export from github.com/akshaydhame2001/YOLOv8_Tracking_TensorRT @cb948b3',
+    model: {
+      file: 'osnet_x0_25_msmt17.onnx',
+      sha256: '61b2604171ef9d58d21758626f83b35a253c3d7123976523a6e03068c3c95d7b',
+      url: 'https://github.com/akshaydhame2001/YOLOv8_Tracking_TensorRT/raw/cb948b3/osnet_x0_25_msmt17.onnx',
+    },
+    // Re-id networks are trained on person boxes stretched to 128×256 (torchreid's transform).
+    input: {
+      name: 'images',
+      batch: 'dynamic',
+      width: 128,
+      height: 256,
+      colorOrder: 'RGB',
+      scale: 1 / 255,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+      resize: { mode: 'stretch' },
+    },
+    output: { format: 'features', name: 'output' },
   },
 ];

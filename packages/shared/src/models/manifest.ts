@@ -118,6 +118,8 @@ const common = {
   input: inputSpecSchema,
 };
 
+const { labels: _labels, ...unlabelled } = common;
+
 export const detectionManifestSchema = z
   .object({
     ...common,
@@ -136,17 +138,42 @@ export const classificationManifestSchema = z
   })
   .strict();
 
+/**
+ * A re-identification network: one appearance vector per crop of a class it was trained on (people),
+ * compared by cosine. It has no class head, hence no labels file.
+ */
+export const reidManifestSchema = z
+  .object({
+    ...unlabelled,
+    task: z.literal('reid'),
+    output: z
+      .object({
+        /** [N, D] features, L2-normalised by the caller. */
+        format: z.literal('features'),
+        name: z.string().min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const modelManifestSchema = z.discriminatedUnion('task', [
   detectionManifestSchema,
   classificationManifestSchema,
+  reidManifestSchema,
 ]);
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type DetectionManifest = z.infer<typeof detectionManifestSchema>;
 export type ClassificationManifest = z.infer<typeof classificationManifestSchema>;
+export type ReidManifest = z.infer<typeof reidManifestSchema>;
 export type InputSpec = z.infer<typeof inputSpecSchema>;
 export type DetectionOutputSpec = z.infer<typeof detectionOutputSchema>;
 export type ResizeSpec = z.infer<typeof resizeSchema>;
+
+/** The files a model needs in the models directory: its weights, and its labels when it has any. */
+export function manifestFiles(manifest: ModelManifest): ModelManifest['model'][] {
+  return 'labels' in manifest ? [manifest.model, manifest.labels] : [manifest.model];
+}
 
 /** A manifest that does not follow the schema; the message names the manifest and each field. */
 export class InvalidManifestError extends Error {

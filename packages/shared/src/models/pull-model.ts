@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { findManifest } from './find-manifest.js';
+import { manifestFiles } from './manifest.js';
 import { ModelFileError, checkFile } from './resolve-model.js';
 import { CodedError } from '../errors/coded-error.js';
 
@@ -94,7 +95,7 @@ export async function pullModel(
   const fetchFn = options.fetch ?? globalThis.fetch;
   await mkdir(modelsDir, { recursive: true });
   const results: PulledFile[] = [];
-  for (const ref of [manifest.model, manifest.labels]) {
+  for (const ref of manifestFiles(manifest)) {
     const path = join(modelsDir, ref.file);
     const status = await checkFile(path, ref.sha256);
     if (status.state === 'ok') {

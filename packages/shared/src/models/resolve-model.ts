@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findManifest } from './find-manifest.js';
-import type { ClassificationManifest, DetectionManifest, ModelManifest } from './manifest.js';
+import type { ClassificationManifest, DetectionManifest, ModelManifest, ReidManifest } from './manifest.js';
 import { sha256File } from './sha256.js';
 import { CodedError } from '../errors/coded-error.js';
 
@@ -83,10 +83,14 @@ export function parseLabels(text: string): string[] {
 export async function resolveModel(name: string, modelsDir: string): Promise<ResolvedModel> {
   const { manifest, origin } = await findManifest(name, modelsDir);
   const modelPath = join(modelsDir, manifest.model.file);
-  const labelsPath = join(modelsDir, manifest.labels.file);
   await verifyFile(name, modelPath, manifest.model.sha256);
-  await verifyFile(name, labelsPath, manifest.labels.sha256);
-  const labels = parseLabels(await readFile(labelsPath, 'utf8'));
+  // Re-id models have no class head, so no labels (an empty list).
+  let labels: string[] = [];
+  if ('labels' in manifest) {
+    const labelsPath = join(modelsDir, manifest.labels.file);
+    await verifyFile(name, labelsPath, manifest.labels.sha256);
+    labels = parseLabels(await readFile(labelsPath, 'utf8'));
+  }
   return { manifest, manifestOrigin: origin, modelsDir, modelPath, labels };
 }
 
@@ -116,4 +120,8 @@ export function resolveClassificationModel(
   modelsDir: string,
 ): Promise<ResolvedModel<ClassificationManifest>> {
   return resolveModelFor('classification', name, modelsDir);
+}
+
+export function resolveReidModel(name: string, modelsDir: string): Promise<ResolvedModel<ReidManifest>> {
+  return resolveModelFor('reid', name, modelsDir);
 }
