@@ -1,6 +1,13 @@
-import type { AnalyzeResult, EmbeddingModel, EmbeddingStats, Verification } from '@orion/embeddings';
+import type {
+  AnalyzeResult,
+  EmbeddingModel,
+  EmbeddingStats,
+  ReidEmbedder,
+  Verification,
+} from '@orion/embeddings';
 import {
   InvalidShardFileError,
+  boxInCrop,
   packEmbeddings,
   readShardCrops,
   readShardDetections,
@@ -13,6 +20,7 @@ import {
   type JobProgress,
   type StoredVerification,
 } from '@orion/shared';
+import { ReidPass } from './reid-pass.js';
 
 export interface EmbedShardInput {
   videoId: string;
@@ -24,6 +32,8 @@ export interface EmbedShardDeps {
   store: ObjectStore;
   multimodal: boolean;
   verifyThreshold: number;
+  /** The re-id model and the labels whose crops it embeds; absent when REID_MODEL=none. */
+  reid?: { embedder: ReidEmbedder; classes: readonly string[] };
   logger?: Logger;
   onProgress?: (progress: JobProgress) => void;
   /** Least time between two progress reports (the last one is always sent). */
@@ -83,6 +93,18 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
   });
   // Verification shares each crop's probability among the detector's own classes.
   const candidates = detectionsFile.labels;
+  const reid = deps.reid
+    ? new ReidPass(
+        deps.reid.embedder,
+        deps.reid.classes,
+        observations.map((o) => o.label),
+        (row) => {
+          // The detection box inside its crop: crops carry a margin.
+          const crop = crops[row]!;
+          return { image: crop.jpeg, box: boxInCrop(crop.entry, byId.get(crop.entry.detection)!.box) };
+        },
+      )
+    : undefined;
 
   const statsBefore = model.stats;
   const results: AnalyzeResult[] = [];
@@ -103,8 +125,10 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
         { verifyThreshold: deps.verifyThreshold, multimodal: deps.multimodal, candidates },
       )),
     );
+    await reid?.advance(results.length);
     report(false);
   }
+  await reid?.advance(crops.length, true);
   const statsAfter = model.stats;
 
   results.forEach((r, i) => (observations[i]!.verification = storedVerification(r.verification!)));
@@ -129,6 +153,19 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
         }
       : undefined,
     verification: { threshold: deps.verifyThreshold, candidates },
+    reid: reid
+      ? {
+          dim: reid.embedder.dim,
+          model: {
+            name: reid.embedder.name,
+            sha256: reid.embedder.sha256,
+            executionProvider: reid.embedder.executionProvider,
+          },
+          classes: [...reid.classes],
+          rows: reid.rows,
+          vectors: reid.vectors,
+        }
+      : undefined,
   });
   await store.put(keys.embeddings, bin, { contentType: 'application/octet-stream' });
   // Last: a readable index means the matrices it describes are all there.
@@ -143,6 +180,7 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
     inferenceMs: round1(since(statsBefore, statsAfter, 'inferenceMs')),
     textMs: round1(since(statsBefore, statsAfter, 'textMs')),
     storeMs: round1(storeMs),
+    ...(reid ? { reidMs: round1(reid.ms) } : {}),
     totalMs: round1(totalMs),
   };
   const verified = observations.filter((o) => o.verification?.status === 'verified');
@@ -165,5 +203,16 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
     timings,
     cropsPerSecond: totalMs > 0 ? Math.round((observations.length / totalMs) * 10_000) / 10 : 0,
     keys: { embeddings: keys.embeddings, embeddingsIndex: keys.embeddingsIndex },
+    ...(reid
+      ? {
+          reid: {
+            model: reid.embedder.name,
+            executionProvider: reid.embedder.executionProvider,
+            dim: reid.embedder.dim,
+            crops: reid.rows.length,
+            classes: [...reid.classes],
+          },
+        }
+      : {}),
   };
 }

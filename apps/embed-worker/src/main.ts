@@ -12,5 +12,9 @@ await workerMain({
   concurrency: (config) => embedWorkerSettings(config).concurrency,
   preflight: ({ config }) => checkEmbedSettings(config),
   onCompleted: recordEmbedJob,
-  readyFields: (config) => ({ backend: config.embedding.model, multimodal: config.embedding.multimodal }),
+  readyFields: (config) => ({
+    backend: config.embedding.model,
+    multimodal: config.embedding.multimodal,
+    reid: config.embedding.reid?.model ?? 'none',
+  }),
 });

@@ -1,10 +1,11 @@
-import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
+import { ReidEmbedder, createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
 import { QueueName, defineJobProcessor, type EmbedJobResult } from '@orion/shared';
 import { embedShard } from './embed-shard.js';
 import { checkEmbedSettings, embedWorkerSettings, type EmbedWorkerSettings } from './settings.js';
 
 interface ThreadState {
   model: EmbeddingModel;
+  reid: ReidEmbedder | null;
   settings: EmbedWorkerSettings;
 }
 
@@ -18,9 +19,16 @@ export default defineJobProcessor({
   async init({ config, logger }): Promise<ThreadState> {
     checkEmbedSettings(config);
     const settings = embedWorkerSettings(config, logger);
-    return { model: await createEmbeddingModel(settings.model), settings };
+    const model = await createEmbeddingModel(settings.model);
+    try {
+      const reid = settings.reid ? await ReidEmbedder.load(settings.reid.model) : null;
+      return { model, reid, settings };
+    } catch (err) {
+      await model.close();
+      throw err;
+    }
   },
-  async process(job, { model, settings }, { store }): Promise<EmbedJobResult> {
+  async process(job, { model, reid, settings }, { store }): Promise<EmbedJobResult> {
     const { videoId, shard } = job.data;
     const result = await embedShard(
       { videoId, shardIndex: shard.index },
@@ -29,6 +37,7 @@ export default defineJobProcessor({
         store,
         multimodal: settings.multimodal,
         verifyThreshold: settings.verifyThreshold,
+        reid: reid && settings.reid ? { embedder: reid, classes: settings.reid.classes } : undefined,
         logger: job.logger,
         onProgress: (p) => job.updateProgress(p),
       },
@@ -39,11 +48,14 @@ export default defineJobProcessor({
         dim: result.dim,
         provider: result.executionProvider,
         verification: result.verification,
+        reidCrops: result.reid?.crops ?? null,
         ms: result.timings.totalMs,
       },
       'shard embedded',
     );
     return result;
   },
-  close: ({ model }) => model.close(),
+  close: async ({ model, reid }) => {
+    await Promise.all([model.close(), reid?.close()]);
+  },
 });

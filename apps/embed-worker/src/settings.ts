@@ -1,4 +1,4 @@
-import type { CreateEmbeddingModelOptions } from '@orion/embeddings';
+import type { CreateEmbeddingModelOptions, ModelLoadOptions } from '@orion/embeddings';
 import type { Logger, OrionConfig } from '@orion/shared';
 import { CodedError } from '@orion/shared';
 
@@ -11,10 +11,24 @@ export interface EmbedWorkerSettings {
   multimodal: boolean;
   /** Probability from which a crop's detector label counts as confirmed. */
   verifyThreshold: number;
+  /** The re-id model (same provider, threads and batch size) and the labels it embeds; null: off. */
+  reid: { model: ModelLoadOptions; classes: string[] } | null;
 }
 
 export function embedWorkerSettings(config: OrionConfig, logger?: Logger): EmbedWorkerSettings {
+  const threads = {
+    modelsDir: config.modelsDir,
+    executionProvider: config.executionProvider,
+    intraOpThreads: config.onnxThreads.intraOp,
+    interOpThreads: config.onnxThreads.interOp,
+    allowSpinning: config.onnxThreads.allowSpinning,
+    concurrency: config.embedding.concurrency,
+    batchSize: config.embedding.batchSize,
+    logger,
+  };
+  const { reid } = config.embedding;
   return {
+    reid: reid ? { model: { ...threads, model: reid.model }, classes: reid.classes } : null,
     model: {
       backend: config.embedding.model,
       ...(config.embedding.model === 'clip' ? { model: config.embedding.clipModel } : {}),

@@ -187,6 +187,8 @@ describe('embed worker on a real queue and store', () => {
     const clip = await startEmbedWorker({
       ...env,
       ORION_MODELS_DIR: models,
+      // Only the generated CLIP files are in that folder.
+      REID_MODEL: 'none',
       EMBEDDING_MODEL: 'clip',
       USE_MULTIMODAL_EMBEDDINGS: 'true',
     });

@@ -13,3 +13,5 @@ export * from './clip/tokenizer.js';
 export * from './clip/clip-model-error.js';
 export * from './clip/clip-model.js';
 export * from './create-embedding-model.js';
+export * from './reid/cut-box.js';
+export * from './reid/reid-embedder.js';

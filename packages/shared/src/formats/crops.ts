@@ -3,6 +3,7 @@ import { videoKeys } from '../queues/layout.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { parseWithSchema } from './detections.js';
 import { assertPackLength } from './packed-blobs.js';
+import type { Box } from '../models/preprocess.js';
 
 /**
  * A shard's object crops: every JPEG back to back in `crops.bin`, described by `crops.json`, so the
@@ -119,4 +120,15 @@ export async function readShardCrops(
   const bin = await store.get(keys.crops);
   assertPackLength(bin, index.byteLength, keys.crops, keys.cropsIndex);
   return { index, crops: index.crops.map((entry) => ({ entry, jpeg: sliceCrop(bin, entry) })) };
+}
+
+/**
+ * A detection box ([x1, y1, x2, y2], source pixels) in the pixels of its stored crop: the crop is
+ * the box plus a margin (`region`), scaled down to at most the stored JPEG's size.
+ */
+export function boxInCrop(entry: CropEntry, box: readonly [number, number, number, number]): Box {
+  const [rx, ry, rw, rh] = entry.region;
+  const sx = entry.width / rw;
+  const sy = entry.height / rh;
+  return [(box[0] - rx) * sx, (box[1] - ry) * sy, (box[2] - rx) * sx, (box[3] - ry) * sy];
 }

@@ -11,10 +11,14 @@ import { assertPackLength } from './packed-blobs.js';
  * matrices back to back, each `count × dim` with one row per crop in crops.json order;
  * `embeddings.json` says which matrices there are, which model made them, and per observation its
  * detection, frame, detector label and class verification. No floats are stored as JSON arrays.
+ *
+ * Version 2 adds an optional `reid` section: the re-identification vectors of the observations whose
+ * label the re-id model embeds (people), one `rows.length × reid.dim` matrix after the others.
+ * Version 1 shards (no re-id) still read; they are read as having no re-id vectors.
  */
 
 export const EMBEDDINGS_FORMAT = 'orion.embeddings';
-export const EMBEDDINGS_VERSION = 1;
+export const EMBEDDINGS_VERSION = 2;
 
 const probability = z.number().min(0).max(1);
 
@@ -59,10 +63,30 @@ const matrixSchema = z
   })
   .strict();
 
+export const reidSectionSchema = z
+  .object({
+    /** Byte offset of the re-id matrix in embeddings.bin (after the vision and multimodal matrices). */
+    offset: z.number().int().min(0),
+    dim: z.number().int().positive(),
+    model: z
+      .object({
+        name: z.string(),
+        /** Vectors of different weights are not comparable. */
+        sha256: z.string(),
+        executionProvider: z.string(),
+      })
+      .strict(),
+    /** The detector labels that were embedded. */
+    classes: z.array(z.string()).min(1),
+    /** Observation index (position in `observations`) of each matrix row, ascending. */
+    rows: z.array(z.number().int().min(0)),
+  })
+  .strict();
+
 export const embeddingsIndexSchema = z
   .object({
     format: z.literal(EMBEDDINGS_FORMAT),
-    version: z.literal(EMBEDDINGS_VERSION),
+    version: z.union([z.literal(1), z.literal(EMBEDDINGS_VERSION)]),
     videoId: z.string(),
     shardIndex: z.number().int().min(0),
     model: z
@@ -100,6 +124,7 @@ export const embeddingsIndexSchema = z
       .strict()
       .nullable(),
     observations: z.array(embeddingObservationSchema),
+    reid: reidSectionSchema.optional(),
   })
   .strict()
   .superRefine((index, ctx) => {
@@ -119,10 +144,30 @@ export const embeddingsIndexSchema = z
         });
       }
     });
-    if (index.byteLength !== present.length * matrixBytes) {
+    let expectedBytes = present.length * matrixBytes;
+    const reid = index.reid;
+    if (reid) {
+      if (index.version < 2) {
+        ctx.addIssue({ code: 'custom', message: `a reid section needs version 2, not ${index.version}` });
+      }
+      if (reid.offset !== expectedBytes) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `reid matrix starts at ${reid.offset}, expected ${expectedBytes}`,
+        });
+      }
+      if (reid.rows.some((r, i) => r >= index.count || (i > 0 && r <= reid.rows[i - 1]!))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `reid rows must be ascending observation indices below ${index.count}`,
+        });
+      }
+      expectedBytes += reid.rows.length * reid.dim * 4;
+    }
+    if (index.byteLength !== expectedBytes) {
       ctx.addIssue({
         code: 'custom',
-        message: `byteLength ${index.byteLength} does not fit ${present.length} matrices of ${index.count}×${index.dim} float32`,
+        message: `byteLength ${index.byteLength} does not fit ${present.length} matrices of ${index.count}×${index.dim} float32${reid ? ` and ${reid.rows.length}×${reid.dim} re-id vectors` : ''}`,
       });
     }
   });
@@ -130,6 +175,7 @@ export const embeddingsIndexSchema = z
 export type StoredVerification = z.infer<typeof storedVerificationSchema>;
 export type EmbeddingObservation = z.infer<typeof embeddingObservationSchema>;
 export type EmbeddingsIndex = z.infer<typeof embeddingsIndexSchema>;
+export type ReidSection = z.infer<typeof reidSectionSchema>;
 
 export interface EmbeddingsToPack {
   videoId: string;
@@ -140,6 +186,8 @@ export interface EmbeddingsToPack {
   vision: Float32Array[];
   multimodal?: { vectors: Float32Array[]; textWeight: number; promptTemplate: string };
   verification: EmbeddingsIndex['verification'];
+  /** Re-id vectors of some observations: `vectors[i]` belongs to observation `rows[i]`. */
+  reid?: Omit<ReidSection, 'offset'> & { vectors: Float32Array[] };
 }
 
 function writeRows(target: Buffer, offset: number, rows: Float32Array[], dim: number, kind: string): void {
@@ -162,10 +210,19 @@ export function packEmbeddings(input: EmbeddingsToPack): { bin: Buffer; index: E
       `${input.multimodal.vectors.length} multimodal embeddings for ${count} observations`,
     );
   }
+  const { reid } = input;
+  if (reid && reid.vectors.length !== reid.rows.length) {
+    throw new RangeError(`${reid.vectors.length} re-id vectors for ${reid.rows.length} rows`);
+  }
+  if (reid?.rows.some((r, i) => !(r >= 0 && r < count) || (i > 0 && r <= reid.rows[i - 1]!))) {
+    throw new RangeError(`re-id rows must be ascending observation indices below ${count}`);
+  }
   const matrixBytes = count * dim * 4;
-  const bin = Buffer.alloc(matrixBytes * (input.multimodal ? 2 : 1));
+  const reidOffset = matrixBytes * (input.multimodal ? 2 : 1);
+  const bin = Buffer.alloc(reidOffset + (reid ? reid.rows.length * reid.dim * 4 : 0));
   writeRows(bin, 0, input.vision, dim, 'vision');
   if (input.multimodal) writeRows(bin, matrixBytes, input.multimodal.vectors, dim, 'multimodal');
+  if (reid) writeRows(bin, reidOffset, reid.vectors, reid.dim, 're-id');
   const index: EmbeddingsIndex = {
     format: EMBEDDINGS_FORMAT,
     version: EMBEDDINGS_VERSION,
@@ -191,6 +248,17 @@ export function packEmbeddings(input: EmbeddingsToPack): { bin: Buffer; index: E
     },
     verification: input.verification,
     observations,
+    ...(reid
+      ? {
+          reid: {
+            offset: reidOffset,
+            dim: reid.dim,
+            model: reid.model,
+            classes: reid.classes,
+            rows: reid.rows,
+          },
+        }
+      : {}),
   };
   return { bin, index };
 }
@@ -247,4 +315,47 @@ export async function readShardEmbeddings(
   const keys = videoKeys(videoId).shard(shardIndex);
   const index = parseEmbeddingsIndex(await store.get(keys.embeddingsIndex), keys.embeddingsIndex);
   return unpackEmbeddings(index, await store.get(keys.embeddings), keys.embeddings);
+}
+
+/** A shard's re-id vectors: `vector(i)` of observation i, undefined for observations without one. */
+export interface ShardReid {
+  model: ReidSection['model'];
+  dim: number;
+  classes: string[];
+  /** Observations (indices into the index's `observations`) that have a vector. */
+  rows: readonly number[];
+  matrix: Float32Array;
+  vector(observation: number): Float32Array | undefined;
+}
+
+/** The re-id vectors of an unpacked shard; null for shards without any (version 1, or REID_MODEL=none). */
+export function shardReid(index: EmbeddingsIndex, bin: Buffer, key = 'embeddings.bin'): ShardReid | null {
+  const reid = index.reid;
+  if (!reid) return null;
+  assertPackLength(bin, index.byteLength, key);
+  const matrix = readFloat32LE(bin, reid.offset, reid.rows.length * reid.dim);
+  const rowOf = new Map(reid.rows.map((observation, row) => [observation, row]));
+  return {
+    model: reid.model,
+    dim: reid.dim,
+    classes: reid.classes,
+    rows: reid.rows,
+    matrix,
+    vector(observation) {
+      const row = rowOf.get(observation);
+      return row === undefined ? undefined : matrix.subarray(row * reid.dim, (row + 1) * reid.dim);
+    },
+  };
+}
+
+/** Reads one shard's re-id vectors (the cluster stage's person appearance); null when it has none. */
+export async function readShardReid(
+  store: ObjectStore,
+  videoId: string,
+  shardIndex: number,
+): Promise<ShardReid | null> {
+  const keys = videoKeys(videoId).shard(shardIndex);
+  const index = parseEmbeddingsIndex(await store.get(keys.embeddingsIndex), keys.embeddingsIndex);
+  if (!index.reid) return null;
+  return shardReid(index, await store.get(keys.embeddings), keys.embeddings);
 }

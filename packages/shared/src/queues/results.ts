@@ -80,11 +80,24 @@ export const embedJobResultSchema = z.object({
     textMs: ms,
     /** Writing embeddings.bin and embeddings.json. */
     storeMs: ms,
+    /** Re-id model: decoding, cutting and stretching the boxes, and its runs (absent when REID_MODEL=none). */
+    reidMs: ms.optional(),
     totalMs: ms,
   }),
   /** Crops per second over the whole job. */
   cropsPerSecond: z.number().min(0),
   keys: z.object({ embeddings: z.string(), embeddingsIndex: z.string() }),
+  /** The re-id vectors computed beside the embeddings; absent when REID_MODEL=none. */
+  reid: z
+    .object({
+      model: z.string(),
+      executionProvider,
+      dim: count,
+      /** Crops whose label is one of `classes`, each with a re-id vector. */
+      crops: count,
+      classes: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export const clusterJobResultSchema = z.object({
