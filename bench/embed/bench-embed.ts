@@ -15,13 +15,17 @@
  * Crops are real: YOLOX-Nano detections in the first seconds of intel_bottle-detection.mp4, cut by
  * the detect stage's code. Timings on a shared 2-core machine are noisy: compare the ratios printed
  * within one run.
+ *
+ * Then the re-id model (REID_MODEL, OSNet-x0.25 by default; `--reid none` skips it) on the person
+ * crops of TUD-Campus, box cut out of each crop and stretched to 128×256 as the embed stage does,
+ * at batch `--reid-batch` (16) on `--reid-threads` (1) thread: its cost per person crop.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
-import { FsObjectStore, readShardCrops, readShardDetections, sharedDir } from '@orion/shared';
+import { ReidEmbedder, createEmbeddingModel, type EmbeddingModel, type ReidItem } from '@orion/embeddings';
+import { FsObjectStore, boxInCrop, readShardCrops, readShardDetections, sharedDir } from '@orion/shared';
 import { writeSyntheticClip } from '@orion/testkit';
 import { detectShard } from '../../apps/detect-worker/src/detect-shard.js';
 import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
@@ -33,6 +37,9 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '1,8,32' },
     backends: { type: 'string', default: 'vision,clip-vit-b32,clip-tiny' },
     threads: { type: 'string', default: String(availableParallelism()) },
+    reid: { type: 'string', default: 'osnet_x0_25_msmt17' },
+    'reid-batch': { type: 'string', default: '16' },
+    'reid-threads': { type: 'string', default: '1' },
   },
 });
 const cropCount = Number(args.crops);
@@ -46,9 +53,16 @@ if (!shared) throw new Error('../shared (models and fixtures) is missing');
 const modelsDir = join(shared, 'models');
 const work = await mkdtemp(join(tmpdir(), 'orion-bench-embed-'));
 
-/** Real crops and their detector labels. */
-async function realCrops(): Promise<{ jpeg: Buffer; label: string }[]> {
-  const store = new FsObjectStore(join(work, 'store'));
+interface RealCrop {
+  jpeg: Buffer;
+  label: string;
+  /** The detection box in the crop's pixels. */
+  box: [number, number, number, number];
+}
+
+/** Real crops of a fixture video's first `seconds`, with their detector labels. */
+async function realCrops(video: string, seconds: number, fps: number): Promise<RealCrop[]> {
+  const store = new FsObjectStore(join(work, 'store', video));
   const detector = await Detector.load({
     modelsDir,
     model: 'yolox_nano',
@@ -59,10 +73,10 @@ async function realCrops(): Promise<{ jpeg: Buffer; label: string }[]> {
     batchSize: 4,
   });
   try {
-    const shard = { index: 0, count: 1, startSeconds: 0, endSeconds: 20 };
-    const source = join(shared!, 'fixtures', 'videos', 'intel_bottle-detection.mp4');
+    const shard = { index: 0, count: 1, startSeconds: 0, endSeconds: seconds };
+    const source = join(shared!, 'fixtures', 'videos', video);
     await detectShard(
-      { videoId: 'bench', shard, targetFps: 4, source },
+      { videoId: 'bench', shard, targetFps: fps, source },
       { detector, store, cropMargin: 0.1 },
     );
   } finally {
@@ -70,7 +84,48 @@ async function realCrops(): Promise<{ jpeg: Buffer; label: string }[]> {
   }
   const { detections } = await readShardDetections(store, 'bench', 0);
   const { crops } = await readShardCrops(store, 'bench', 0);
-  return crops.map((c) => ({ jpeg: c.jpeg, label: detections[c.entry.detection]!.label }));
+  return crops.map((c) => {
+    const d = detections[c.entry.detection]!;
+    return { jpeg: c.jpeg, label: d.label, box: boxInCrop(c.entry, d.box) };
+  });
+}
+
+/** The re-id model's cost per person crop: best of `rounds`, after a warm-up batch. */
+async function measureReid(crops: RealCrop[]) {
+  const reid = await ReidEmbedder.load({
+    modelsDir,
+    model: args.reid,
+    executionProvider: 'cpu',
+    intraOpThreads: Number(args['reid-threads']),
+    interOpThreads: 1,
+    batchSize: Number(args['reid-batch']),
+  });
+  try {
+    const items: ReidItem[] = crops.map((c) => ({ image: c.jpeg, box: c.box }));
+    await reid.embed(items.slice(0, reid.batchSize));
+    let best = { ms: Infinity, pre: 0, inf: 0 };
+    for (let r = 0; r < rounds; r++) {
+      const before = reid.stats;
+      const started = performance.now();
+      await reid.embed(items);
+      const ms = performance.now() - started;
+      const after = reid.stats;
+      if (ms < best.ms) {
+        best = {
+          ms,
+          pre: after.preprocessMs - before.preprocessMs,
+          inf: after.inferenceMs - before.inferenceMs,
+        };
+      }
+    }
+    return {
+      msPerCrop: best.ms / items.length,
+      preprocessMsPerCrop: best.pre / items.length,
+      inferenceMsPerCrop: best.inf / items.length,
+    };
+  } finally {
+    await reid.close();
+  }
 }
 
 async function loadBackend(name: string, batchSize: number): Promise<EmbeddingModel> {
@@ -126,7 +181,7 @@ async function measure(name: string, batch: number, crops: { jpeg: Buffer; label
 }
 
 try {
-  const all = await realCrops();
+  const all = await realCrops('intel_bottle-detection.mp4', 20, 4);
   const crops = Array.from({ length: cropCount }, (_, i) => all[i % all.length]!);
   console.log(
     `embedding benchmark: ${crops.length} real crops (${all.length} distinct) per round, best of ${rounds} rounds, ` +
@@ -152,6 +207,23 @@ try {
       console.log(
         `${r.backend} / vision at batch ${r.batch}: ${(r.cropsPerSecond / v.cropsPerSecond).toFixed(3)}×`,
       );
+  }
+  if (args.reid !== 'none') {
+    const people = (await realCrops('TUD-Campus_640x480_25fps.mp4', 2.84, 10)).filter(
+      (c) => c.label === 'person',
+    );
+    const reid = await measureReid(people);
+    console.log(
+      `re-id ${args.reid} batch ${args['reid-batch']}, ${args['reid-threads']} thread(s), ${people.length} TUD-Campus person crops: ` +
+        `${reid.msPerCrop.toFixed(2)} ms/crop (preprocess ${reid.preprocessMsPerCrop.toFixed(2)}, inference ${reid.inferenceMsPerCrop.toFixed(2)})`,
+    );
+    const v = vision.find((x) => x.batch === Number(args['reid-batch'])) ?? vision.at(-1);
+    if (v) {
+      const visionMs = 1000 / v.cropsPerSecond;
+      console.log(
+        `re-id cost per person crop / vision embedding per crop (batch ${v.batch}, ${threads} thread(s)): ${(reid.msPerCrop / visionMs).toFixed(2)}×`,
+      );
+    }
   }
 } finally {
   await rm(work, { recursive: true, force: true });
