@@ -31,6 +31,14 @@ describe('embed-worker process', () => {
     expect(proc.output()).toMatch(/Model file missing: .*clip-vit-b32-vision\.onnx/);
   });
 
+  it('refuses to start with a re-id model that is not one, naming it', async () => {
+    const proc = startWorkerProcess(testEnv({ REID_MODEL: 'mobilenetv2' }));
+    expect(await proc.exit).toBe(78);
+    expect(proc.output()).toMatch(
+      /Model "mobilenetv2" is a classification model; a reid model is needed here/,
+    );
+  });
+
   it('finishes the running job on SIGTERM, then exits 0', async () => {
     const env = testEnv({ LOG_LEVEL: 'info', QUEUE_PREFIX: `embed-sigterm-${Date.now()}` });
     const { store } = storeFor(env);

@@ -78,6 +78,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the re-id settings: model or none, and its class list', () => {
+    expect(loadConfig({}).embedding.reid).toEqual({ model: 'osnet_x0_25_msmt17', classes: ['person'] });
+    expect(loadConfig({ REID_MODEL: 'none' }).embedding.reid).toBeNull();
+    expect(loadConfig({ REID_CLASSES: ' person , bicycle,' }).embedding.reid?.classes).toEqual([
+      'person',
+      'bicycle',
+    ]);
+    expect(() => loadConfig({ REID_CLASSES: ' , ' })).toThrowError(
+      /REID_CLASSES=" , " must name at least one detector label/,
+    );
+    expect(() => loadConfig({ REID_MODEL: '../osnet' })).toThrowError(
+      /REID_MODEL="..\/osnet" must be a model name/,
+    );
+  });
+
   it('reports every bad variable at once', () => {
     try {
       loadConfig({ TARGET_FPS: '0', USE_MULTIMODAL_EMBEDDINGS: 'maybe', STORAGE_URL: 'ftp://x' });

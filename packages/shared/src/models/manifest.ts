@@ -107,18 +107,18 @@ const classificationOutputSchema = z
   })
   .strict();
 
-const common = {
+/** Fields of every manifest; models with a class head add their `labels` file. */
+const unlabelled = {
   name: modelNameSchema,
   description: z.string().optional(),
   licence: z.string().min(1),
   /** Where the weights come from, for people (and the pinned URL in `model.url`). */
   source: z.string().optional(),
   model: fileRefSchema,
-  labels: fileRefSchema,
   input: inputSpecSchema,
 };
 
-const { labels: _labels, ...unlabelled } = common;
+const common = { ...unlabelled, labels: fileRefSchema };
 
 export const detectionManifestSchema = z
   .object({
