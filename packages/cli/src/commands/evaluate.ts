@@ -106,11 +106,19 @@ export type Evaluation =
  * IDR, MOTA, ID switches, fragmentations, HOTA, DetA, AssA: see @orion/tracking `evaluateTracking`);
  * with `visits` they are null (no boxes to match). `exportMot` writes the current mode's entities as
  * a MOTChallenge results file (frames 1-based, as in gt.txt) for TrackEval or py-motmetrics.
+ * `labels` keeps only observations of those detector classes (scores and export); default: all.
  */
 export async function evaluate(
   client: ApiClient,
   target: string,
-  opts: { gt: string; gtFormat: string; fps?: number; json?: boolean; exportMot?: string },
+  opts: {
+    gt: string;
+    gtFormat: string;
+    fps?: number;
+    json?: boolean;
+    exportMot?: string;
+    labels?: string[];
+  },
 ): Promise<Evaluation> {
   if (!(GT_FORMATS as readonly string[]).includes(opts.gtFormat))
     throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: ${GT_FORMATS.join(', ')})`);
@@ -134,7 +142,10 @@ export async function evaluate(
   const observed = {} as Record<Mode, Obs[]>;
   for (const mode of order) {
     if (mode !== status.association) await recluster(client, id, mode);
-    observed[mode] = (await observations(client, id)).filter((o) => o.entity !== undefined);
+    // Only the classes the ground truth is about, when asked (MOTChallenge scores pedestrians only).
+    observed[mode] = (await observations(client, id)).filter(
+      (o) => o.entity !== undefined && (!opts.labels || opts.labels.includes(o.label)),
+    );
   }
   if (order.length > 1) await recluster(client, id, status.association);
   if (opts.exportMot !== undefined) await exportMot(opts.exportMot, observed[status.association], status, id);
