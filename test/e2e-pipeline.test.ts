@@ -399,6 +399,13 @@ type VisitModeScores = {
   outside: number;
   ari: number;
   purity: number;
+  entitiesPerIdentity: number;
+  idf1: number | null;
+  mota: number | null;
+  idSwitches: number | null;
+  hota: number | null;
+  detA: number | null;
+  assA: number | null;
   entitiesMatched: number;
   mergingEntities: number;
   splitVisits: number;
@@ -547,6 +554,15 @@ describe('orion CLI against the real stack', () => {
       // Other classes' boxes on nothing were false positives: leaving them out can only help precision.
       expect(p.tracklets.precision).toBeGreaterThanOrEqual(out.tracklets.precision);
       expect(p.tracklets.mota).toBeGreaterThanOrEqual(out.tracklets.mota);
+      if (fps === 25) {
+        // The table for people carries the same metrics as columns.
+        const table = await orion(['eval', '--gt', gt, out.videoId]);
+        expect(table.code, table.stderr).toBe(0);
+        expect(table.stdout).toMatch(
+          /entities ÷ identities.*ARI.*IDF1.*MOTA.*ID sw\..*Frag.*HOTA.*DetA.*AssA/,
+        );
+        expect(table.stdout).toContain(`│ ${out.tracklets.idf1.toFixed(3)} `);
+      }
     }
   });
 
@@ -564,6 +580,9 @@ describe('orion CLI against the real stack', () => {
         `observations mode: ${out.observations.entitiesMatched} entities, ARI ${out.observations.ari.toFixed(3)}`,
     );
     expect(t).toMatchObject({ visits: 6, identities: 6, returningIdentities: 0 });
+    // No boxes in visits ground truth: the box-based tracking metrics are null, not made up.
+    expect(t).toMatchObject({ idf1: null, mota: null, idSwitches: null, hota: null, detA: null, assA: null });
+    expect(t.entitiesPerIdentity).toBeCloseTo(t.entitiesMatched / 6, 12);
     expect(t.outside).toBeLessThanOrEqual(0.05 * t.inVisits);
     // Tracklets follow each person through their visit: one entity holds (nearly) all of it.
     for (const v of t.perVisit) expect(v.majorityShare, v.identity).toBeGreaterThanOrEqual(0.9);
@@ -576,6 +595,9 @@ describe('orion CLI against the real stack', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/6 visits of 6 identities/);
     expect(table.stdout).toMatch(/visits split.*entities merging.*returning reunited/);
+    expect(table.stdout).toMatch(
+      /IDF1, MOTA, ID switches and HOTA do not apply: visits ground truth has no boxes/,
+    );
     for (const who of ['A', 'B', 'C', 'D', 'E', 'F'])
       expect(table.stdout).toMatch(new RegExp(`│ ${who} \\(person\\)`));
   });

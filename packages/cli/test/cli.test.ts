@@ -117,6 +117,11 @@ describe('orion CLI', () => {
       code: 1,
       stderr: `orion: --export-mot ${media.dir}: is a folder, not a file\n`,
     });
+    const labels = await orion(['eval', '--gt-format', 'visits', '--gt', good, '--labels', ',', media.short]);
+    expect(labels).toMatchObject({
+      code: 1,
+      stderr: 'orion: --labels needs at least one class name, e.g. person\n',
+    });
     expect(await count()).toBe(before);
   });
 

@@ -123,6 +123,7 @@ export async function evaluate(
   if (!(GT_FORMATS as readonly string[]).includes(opts.gtFormat))
     throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: ${GT_FORMATS.join(', ')})`);
   if (opts.exportMot !== undefined) await checkWritable(opts.exportMot);
+  if (opts.labels?.length === 0) throw new Error('--labels needs at least one class name, e.g. person');
   const text = await readFile(opts.gt, 'utf8');
   // Parse before submitting anything: a bad file is reported at once.
   const truth =
