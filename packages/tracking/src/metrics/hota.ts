@@ -106,6 +106,7 @@ export function hota(seq: TrackingSequence): Hota {
       hota: Math.sqrt(detA * assA),
       detA,
       assA,
+      // 0 where nothing matched (TrackEval reports 1 there, which would flatter an empty result).
       locA: tp[a]! > 0 ? loc[a]! / tp[a]! : 0,
       tp: tp[a]!,
       fn: fn[a]!,
