@@ -10,8 +10,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import {
   evaluateIdentities,
+  evaluateTracking,
   parseMotGroundTruth,
+  parseMotResults,
   parseVisitGroundTruth,
+  sampledSourceFrames,
   sourceFrameAt,
   xyxyToXywh,
 } from '@orion/tracking';
@@ -396,6 +399,13 @@ type VisitModeScores = {
   outside: number;
   ari: number;
   purity: number;
+  entitiesPerIdentity: number;
+  idf1: number | null;
+  mota: number | null;
+  idSwitches: number | null;
+  hota: number | null;
+  detA: number | null;
+  assA: number | null;
   entitiesMatched: number;
   mergingEntities: number;
   splitVisits: number;
@@ -442,42 +452,117 @@ describe('orion CLI against the real stack', () => {
     expect(bad).toMatchObject({ code: 1, stderr: 'orion: the API answered 404: No video no-such-video\n' });
   });
 
-  it('evaluates TUD-Campus against its ground truth for both association modes (orion eval)', async () => {
+  it('evaluates TUD-Campus against its ground truth for both association modes (orion eval), with the tracking metrics, and --export-mot round-trips', async () => {
     const gt = fixturePath('mot', 'TUD-Campus', 'gt', 'gt.txt');
     const video = fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4');
-    for (const fps of [25, 5]) {
-      const res = await orion(['eval', '--gt', gt, '--fps', String(fps), '--json', video]);
+    const truth = parseMotGroundTruth(await readFile(gt, 'utf8'));
+    type MotModeScores = {
+      ari: number;
+      entitiesMatched: number;
+      identities: number;
+      recall: number;
+      precision: number;
+      purity: number;
+      entitiesPerIdentity: number;
+      idf1: number;
+      idp: number;
+      idr: number;
+      mota: number;
+      idSwitches: number;
+      fragmentations: number;
+      hota: number;
+      detA: number;
+      assA: number;
+    };
+    for (const fps of [25, 4]) {
+      const exported = join(dir, `tud-${fps}.mot.txt`);
+      const res = await orion([
+        'eval',
+        '--gt',
+        gt,
+        '--fps',
+        String(fps),
+        '--json',
+        '--export-mot',
+        exported,
+        video,
+      ]);
       expect(res.code, res.stderr).toBe(0);
-      const out = JSON.parse(res.stdout) as Record<
-        string,
-        {
-          ari: number;
-          entitiesMatched: number;
-          identities: number;
-          recall: number;
-          precision: number;
-          purity: number;
-        }
-      > & { default: string };
+      const out = JSON.parse(res.stdout) as Record<'tracklets' | 'observations', MotModeScores> & {
+        default: string;
+        videoId: string;
+      };
+      const f = (v: number) => v.toFixed(3);
       console.log(
         `orion eval TUD-Campus @${fps} fps: ` +
-          ['tracklets', 'observations']
+          (['tracklets', 'observations'] as const)
             .map(
               (m) =>
-                `${m}: ARI ${out[m]!.ari.toFixed(3)}, ${out[m]!.entitiesMatched} entities / ${out[m]!.identities} identities, purity ${out[m]!.purity.toFixed(3)}`,
+                `${m}: ARI ${f(out[m].ari)}, ${out[m].entitiesMatched} entities / ${out[m].identities} identities, purity ${f(out[m].purity)}, ` +
+                `IDF1 ${f(out[m].idf1)} (IDP ${f(out[m].idp)}, IDR ${f(out[m].idr)}), MOTA ${f(out[m].mota)}, ID switches ${out[m].idSwitches}, ` +
+                `Frag ${out[m].fragmentations}, HOTA ${f(out[m].hota)} (DetA ${f(out[m].detA)}, AssA ${f(out[m].assA)})`,
             )
             .join('; ') +
-          `; recall ${out.tracklets!.recall.toFixed(3)}, precision ${out.tracklets!.precision.toFixed(3)}`,
+          `; recall ${f(out.tracklets.recall)}, precision ${f(out.tracklets.precision)}`,
       );
       expect(out.default).toBe('tracklets');
-      expect(out.tracklets!.identities).toBe(8);
+      expect(out.tracklets.identities).toBe(8);
+      for (const m of ['tracklets', 'observations'] as const) {
+        for (const k of ['idf1', 'idp', 'idr', 'hota', 'detA', 'assA'] as const) {
+          expect(out[m][k], `${m} ${k}`).toBeGreaterThan(0);
+          expect(out[m][k], `${m} ${k}`).toBeLessThanOrEqual(1);
+        }
+        expect(out[m].mota).toBeLessThanOrEqual(1);
+        expect(out[m].entitiesPerIdentity).toBeCloseTo(out[m].entitiesMatched / 8, 12);
+      }
       if (fps === 25) {
-        expect(out.tracklets!.ari).toBeGreaterThanOrEqual(0.7);
-        expect(out.tracklets!.entitiesMatched).toBeGreaterThanOrEqual(6);
-        expect(out.tracklets!.entitiesMatched).toBeLessThanOrEqual(10);
+        expect(out.tracklets.ari).toBeGreaterThanOrEqual(0.7);
+        expect(out.tracklets.entitiesMatched).toBeGreaterThanOrEqual(6);
+        expect(out.tracklets.entitiesMatched).toBeLessThanOrEqual(10);
       }
       // Tracklets first beats appearance alone.
-      expect(out.tracklets!.ari).toBeGreaterThan(out.observations!.ari);
+      expect(out.tracklets.ari).toBeGreaterThan(out.observations.ari);
+      expect(out.tracklets.idf1).toBeGreaterThan(out.observations.idf1);
+
+      // The exported file, read back and scored, gives what eval printed for the current mode.
+      const rows = parseMotResults(await readFile(exported, 'utf8'));
+      expect(Math.min(...rows.map((r) => r.frame))).toBeGreaterThanOrEqual(0);
+      const again = evaluateTracking(
+        truth,
+        rows.map((r) => ({ frame: r.frame, box: r.box, entity: r.id })),
+        { frames: sampledSourceFrames(fps, 71 / 25, 25) },
+      );
+      for (const k of ['idf1', 'mota', 'hota', 'detA', 'assA'] as const)
+        expect(again[k], `read back ${k}`).toBeCloseTo(out.tracklets[k], 2);
+      expect(again.idSwitches).toBe(out.tracklets.idSwitches);
+
+      // MOTChallenge scores pedestrians only: the same video, person observations alone.
+      const persons = await orion(['eval', '--gt', gt, '--json', '--labels', 'person', out.videoId]);
+      expect(persons.code, persons.stderr).toBe(0);
+      const p = JSON.parse(persons.stdout) as Record<'tracklets' | 'observations', MotModeScores>;
+      console.log(
+        `orion eval TUD-Campus @${fps} fps --labels person: ` +
+          (['tracklets', 'observations'] as const)
+            .map(
+              (m) =>
+                `${m}: ARI ${f(p[m].ari)}, ${p[m].entitiesMatched} entities, IDF1 ${f(p[m].idf1)}, MOTA ${f(p[m].mota)}, ` +
+                `ID switches ${p[m].idSwitches}, Frag ${p[m].fragmentations}, HOTA ${f(p[m].hota)} (DetA ${f(p[m].detA)}, AssA ${f(p[m].assA)})`,
+            )
+            .join('; ') +
+          `; precision ${f(p.tracklets.precision)}`,
+      );
+      // Other classes' boxes on nothing were false positives: leaving them out can only help precision.
+      expect(p.tracklets.precision).toBeGreaterThanOrEqual(out.tracklets.precision);
+      expect(p.tracklets.mota).toBeGreaterThanOrEqual(out.tracklets.mota);
+      if (fps === 25) {
+        // The table for people carries the same metrics as columns.
+        const table = await orion(['eval', '--gt', gt, out.videoId]);
+        expect(table.code, table.stderr).toBe(0);
+        expect(table.stdout).toMatch(
+          /entities ÷ identities.*ARI.*IDF1.*MOTA.*ID sw\..*Frag.*HOTA.*DetA.*AssA/,
+        );
+        expect(table.stdout).toContain(`│ ${out.tracklets.idf1.toFixed(3)} `);
+      }
     }
   });
 
@@ -495,6 +580,9 @@ describe('orion CLI against the real stack', () => {
         `observations mode: ${out.observations.entitiesMatched} entities, ARI ${out.observations.ari.toFixed(3)}`,
     );
     expect(t).toMatchObject({ visits: 6, identities: 6, returningIdentities: 0 });
+    // No boxes in visits ground truth: the box-based tracking metrics are null, not made up.
+    expect(t).toMatchObject({ idf1: null, mota: null, idSwitches: null, hota: null, detA: null, assA: null });
+    expect(t.entitiesPerIdentity).toBeCloseTo(t.entitiesMatched / 6, 12);
     expect(t.outside).toBeLessThanOrEqual(0.05 * t.inVisits);
     // Tracklets follow each person through their visit: one entity holds (nearly) all of it.
     for (const v of t.perVisit) expect(v.majorityShare, v.identity).toBeGreaterThanOrEqual(0.9);
@@ -507,6 +595,9 @@ describe('orion CLI against the real stack', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/6 visits of 6 identities/);
     expect(table.stdout).toMatch(/visits split.*entities merging.*returning reunited/);
+    expect(table.stdout).toMatch(
+      /IDF1, MOTA, ID switches and HOTA do not apply: visits ground truth has no boxes/,
+    );
     for (const who of ['A', 'B', 'C', 'D', 'E', 'F'])
       expect(table.stdout).toMatch(new RegExp(`│ ${who} \\(person\\)`));
   });

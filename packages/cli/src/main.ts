@@ -137,9 +137,36 @@ program
   )
   .option('--fps <n>', 'frames per second to sample, when submitting a file', number)
   .option('--json', 'print JSON')
-  .action(async (video: string, o: { gt: string; gtFormat: string; fps?: number; json?: boolean }) => {
-    await evaluate(client(), video, o);
-  });
+  .option(
+    '--export-mot <file>',
+    "write the video's entities (its current association mode) as MOTChallenge results " +
+      '(frame,id,x,y,w,h,conf,-1,-1,-1; frames 1-based as in gt.txt), e.g. for TrackEval',
+  )
+  .option(
+    '--labels <labels>',
+    'score (and export) only observations of these comma-separated detector classes, e.g. person ' +
+      'for pedestrian ground truth (default: every class)',
+    (v: string) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+  )
+  .action(
+    async (
+      video: string,
+      o: {
+        gt: string;
+        gtFormat: string;
+        fps?: number;
+        json?: boolean;
+        exportMot?: string;
+        labels?: string[];
+      },
+    ) => {
+      await evaluate(client(), video, o);
+    },
+  );
 
 registerModels(program);
 

@@ -65,7 +65,7 @@ describe('orion CLI', () => {
     );
   });
 
-  it('eval: refuses an unknown ground-truth format, and a malformed visits file naming its line, before submitting', async () => {
+  it('eval: refuses an unknown ground-truth format, a malformed visits file naming its line, and an --export-mot path it cannot write, before submitting', async () => {
     const count = async () =>
       (
         (await (await api.request('/v1/videos?limit=100', { key: KEYS.acme })).json()) as {
@@ -85,6 +85,42 @@ describe('orion CLI', () => {
     expect(format).toMatchObject({
       code: 1,
       stderr: 'orion: unknown --gt-format boxes (supported: mot, visits)\n',
+    });
+    const good = join(media.dir, 'good.visits.csv');
+    await writeFile(good, '0,10,ann\n');
+    const nowhere = join(media.dir, 'no-such-folder', 'out.txt');
+    const exported = await orion([
+      'eval',
+      '--gt-format',
+      'visits',
+      '--gt',
+      good,
+      '--export-mot',
+      nowhere,
+      media.short,
+    ]);
+    expect(exported).toMatchObject({
+      code: 1,
+      stderr: `orion: --export-mot ${nowhere}: no such folder ${join(media.dir, 'no-such-folder')}\n`,
+    });
+    const folder = await orion([
+      'eval',
+      '--gt-format',
+      'visits',
+      '--gt',
+      good,
+      '--export-mot',
+      media.dir,
+      media.short,
+    ]);
+    expect(folder).toMatchObject({
+      code: 1,
+      stderr: `orion: --export-mot ${media.dir}: is a folder, not a file\n`,
+    });
+    const labels = await orion(['eval', '--gt-format', 'visits', '--gt', good, '--labels', ',', media.short]);
+    expect(labels).toMatchObject({
+      code: 1,
+      stderr: 'orion: --labels needs at least one class name, e.g. person\n',
     });
     expect(await count()).toBe(before);
   });

@@ -14,3 +14,14 @@ export * from './eval/match-frame.js';
 export * from './eval/identity-metrics.js';
 export * from './eval/visit-ground-truth.js';
 export * from './eval/visit-metrics.js';
+export {
+  buildTrackingSequence,
+  type TrackingSequence,
+  type SequenceFrame,
+} from './metrics/tracking-sequence.js';
+export { clearMot, type ClearMot } from './metrics/clear-mot.js';
+export { identityScores, type IdentityScores } from './metrics/identity-scores.js';
+export { hota, HOTA_ALPHAS, type Hota, type HotaAtAlpha } from './metrics/hota.js';
+export { evaluateTracking, type TrackingMetrics } from './metrics/tracking-metrics.js';
+export { formatMotResults, parseMotResults, type MotResultRow } from './metrics/mot-results.js';
+export { entityTrackIds } from './metrics/entity-track-ids.js';

@@ -1,14 +1,19 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import {
+  entityTrackIds,
   evaluateIdentities,
+  evaluateTracking,
   evaluateVisits,
+  formatMotResults,
   parseMotGroundTruth,
   parseVisitGroundTruth,
   sampledSourceFrames,
   sourceFrameAt,
   xyxyToXywh,
   type IdentityEvaluation,
+  type TrackingMetrics,
   type VisitEvaluation,
 } from '@orion/tracking';
 import type {
@@ -62,10 +67,28 @@ async function recluster(client: ApiClient, id: string, association: Mode): Prom
 export const GT_FORMATS = ['mot', 'visits'] as const;
 export type GtFormat = (typeof GT_FORMATS)[number];
 
+/**
+ * The tracking field's scores of one mode (entities as track ids), as fractions; null where the
+ * ground truth has no boxes (visits), since they are all box-based.
+ */
+export interface TrackingScores {
+  idf1: number | null;
+  idp: number | null;
+  idr: number | null;
+  mota: number | null;
+  idSwitches: number | null;
+  fragmentations: number | null;
+  hota: number | null;
+  detA: number | null;
+  assA: number | null;
+  /** Entities holding a matched observation ÷ ground-truth identities (1 is right; > 1 split, < 1 merged). */
+  entitiesPerIdentity: number;
+}
+
 /** What `evaluate` scored, per association mode, by ground-truth format. */
 export type Evaluation =
-  | { format: 'mot'; results: Record<Mode, IdentityEvaluation> }
-  | { format: 'visits'; results: Record<Mode, VisitEvaluation> };
+  | { format: 'mot'; results: Record<Mode, IdentityEvaluation & TrackingScores> }
+  | { format: 'visits'; results: Record<Mode, VisitEvaluation & TrackingScores> };
 
 /**
  * `orion eval --gt <file> [--gt-format mot|visits] <video file | id>`: scores the video's entities
@@ -78,14 +101,29 @@ export type Evaluation =
  * - `visits` (`start,end,identity[,class]` per line): an observation of a visit's class during the
  *   visit belongs to its identity; prints entities against identities, ARI, purity, visits split,
  *   entities merging identities, returning identities reunited, and each visit's entities.
+ *
+ * With `mot`, each mode also gets the tracking field's scores on entities as track ids (IDF1, IDP,
+ * IDR, MOTA, ID switches, fragmentations, HOTA, DetA, AssA: see @orion/tracking `evaluateTracking`);
+ * with `visits` they are null (no boxes to match). `exportMot` writes the current mode's entities as
+ * a MOTChallenge results file (frames 1-based, as in gt.txt) for TrackEval or py-motmetrics.
+ * `labels` keeps only observations of those detector classes (scores and export); default: all.
  */
 export async function evaluate(
   client: ApiClient,
   target: string,
-  opts: { gt: string; gtFormat: string; fps?: number; json?: boolean },
+  opts: {
+    gt: string;
+    gtFormat: string;
+    fps?: number;
+    json?: boolean;
+    exportMot?: string;
+    labels?: string[];
+  },
 ): Promise<Evaluation> {
   if (!(GT_FORMATS as readonly string[]).includes(opts.gtFormat))
     throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: ${GT_FORMATS.join(', ')})`);
+  if (opts.exportMot !== undefined) await checkWritable(opts.exportMot);
+  if (opts.labels?.length === 0) throw new Error('--labels needs at least one class name, e.g. person');
   const text = await readFile(opts.gt, 'utf8');
   // Parse before submitting anything: a bad file is reported at once.
   const truth =
@@ -105,39 +143,94 @@ export async function evaluate(
   const observed = {} as Record<Mode, Obs[]>;
   for (const mode of order) {
     if (mode !== status.association) await recluster(client, id, mode);
-    observed[mode] = (await observations(client, id)).filter((o) => o.entity !== undefined);
+    // Only the classes the ground truth is about, when asked (MOTChallenge scores pedestrians only).
+    observed[mode] = (await observations(client, id)).filter(
+      (o) => o.entity !== undefined && (!opts.labels || opts.labels.includes(o.label)),
+    );
   }
   if (order.length > 1) await recluster(client, id, status.association);
+  if (opts.exportMot !== undefined) await exportMot(opts.exportMot, observed[status.association], status, id);
 
   if (truth.format === 'mot') {
     const results = scoreMot(truth.gt, status, observed);
     printMot(id, status, order, results, opts.json);
     return { format: 'mot', results };
   }
-  const results = {} as Record<Mode, VisitEvaluation>;
-  for (const mode of order) results[mode] = evaluateVisits(truth.gt, observed[mode]);
+  const results = {} as Record<Mode, VisitEvaluation & TrackingScores>;
+  for (const mode of order) {
+    const r = evaluateVisits(truth.gt, observed[mode]);
+    results[mode] = { ...r, ...trackingScores(null, r.entitiesMatched, r.identities) };
+  }
   printVisits(id, status, order, results, opts.json);
   return { format: 'visits', results };
+}
+
+/** Refuses an export path whose folder is missing or that is a folder, before any work is done. */
+async function checkWritable(path: string): Promise<void> {
+  const folder = await stat(dirname(resolve(path))).catch(() => null);
+  if (!folder?.isDirectory())
+    throw new Error(`--export-mot ${path}: no such folder ${dirname(resolve(path))}`);
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) throw new Error(`--export-mot ${path}: is a folder, not a file`);
+}
+
+/** Observation → the MOT row's frame and box: the source frame the sample showed, as eval scores it. */
+function motFrameAndBox(o: Obs, status: Status) {
+  return {
+    frame: sourceFrameAt(o.t, status.video.fps),
+    // The schema holds exactly four numbers (minItems = maxItems = 4).
+    box: xyxyToXywh(o.box as [number, number, number, number]),
+  };
+}
+
+async function exportMot(path: string, observed: Obs[], status: Status, id: string) {
+  const ids = entityTrackIds(
+    observed.map((o) => ({ frame: sourceFrameAt(o.t, status.video.fps), entity: o.entity })),
+  );
+  const rows = observed.map((o, i) => ({ ...motFrameAndBox(o, status), id: ids[i]!, score: o.score }));
+  await writeFile(path, formatMotResults(rows));
+  const repeats = rows.length - new Set(rows.map((r) => `${r.frame},${r.id}`)).size;
+  process.stderr.write(
+    `wrote ${rows.length} rows of video ${id}'s ${status.association} entities to ${path} (MOTChallenge results, ` +
+      `frames 1-based; only the frames sampled at ${status.plan.targetFps} fps)\n` +
+      (repeats > 0
+        ? `note: ${repeats} rows repeat an entity within a frame; TrackEval refuses such files\n`
+        : ''),
+  );
+}
+
+/** The flat per-mode fields `--json` carries beside ARI and purity. */
+function trackingScores(
+  m: TrackingMetrics | null,
+  entitiesMatched: number,
+  identities: number,
+): TrackingScores {
+  return {
+    idf1: m?.idf1 ?? null,
+    idp: m?.idp ?? null,
+    idr: m?.idr ?? null,
+    mota: m?.mota ?? null,
+    idSwitches: m?.idSwitches ?? null,
+    fragmentations: m?.fragmentations ?? null,
+    hota: m?.hota ?? null,
+    detA: m?.detA ?? null,
+    assA: m?.assA ?? null,
+    entitiesPerIdentity: identities === 0 ? 0 : entitiesMatched / identities,
+  };
 }
 
 function scoreMot(
   truth: ReturnType<typeof parseMotGroundTruth>,
   status: Status,
   observed: Record<Mode, Obs[]>,
-): Record<Mode, IdentityEvaluation> {
+): Record<Mode, IdentityEvaluation & TrackingScores> {
   const frames = sampledSourceFrames(status.plan.targetFps, status.video.durationSeconds, status.video.fps);
-  const results = {} as Record<Mode, IdentityEvaluation>;
+  const results = {} as Record<Mode, IdentityEvaluation & TrackingScores>;
   for (const mode of MODES) {
-    results[mode] = evaluateIdentities(
-      truth,
-      observed[mode].map((o) => ({
-        frame: sourceFrameAt(o.t, status.video.fps),
-        // The schema holds exactly four numbers (minItems = maxItems = 4).
-        box: xyxyToXywh(o.box as [number, number, number, number]),
-        entity: o.entity,
-      })),
-      { frames },
-    );
+    const scored = observed[mode].map((o) => ({ ...motFrameAndBox(o, status), entity: o.entity }));
+    const r = evaluateIdentities(truth, scored, { frames });
+    const tracking = evaluateTracking(truth, scored, { frames });
+    results[mode] = { ...r, ...trackingScores(tracking, r.entitiesMatched, r.identities) };
   }
   return results;
 }
@@ -155,7 +248,7 @@ function printMot(
   id: string,
   status: Status,
   order: Mode[],
-  results: Record<Mode, IdentityEvaluation>,
+  results: Record<Mode, IdentityEvaluation & TrackingScores>,
   json?: boolean,
 ): void {
   if (json) {
@@ -170,33 +263,61 @@ function printMot(
   );
   process.stdout.write(
     formatTable(
-      [...SCORE_COLUMNS, 'identities split', 'entities merging'],
+      [...SCORE_COLUMNS, 'identities split', 'entities merging', ...TRACKING_COLUMNS],
       order.map((m) => {
         const r = results[m];
         return [
           ...scoreCells(label(m, status), r),
           r.splitIdentityFraction.toFixed(2),
           r.mergingEntityFraction.toFixed(2),
+          ...trackingCells(r),
         ];
       }),
     ),
   );
+  process.stdout.write(
+    'IDF1, MOTA, ID switches, Frag and HOTA (DetA, AssA) take entities as track ids (MOTChallenge / TrackEval definitions, IoU ≥ 0.5; HOTA averaged over IoU 0.05…0.95)\n',
+  );
 }
 
 /** The columns both ground-truth formats share, first in each table. */
-const SCORE_COLUMNS = ['mode', 'entities', 'identities', 'ARI', 'purity'];
+const SCORE_COLUMNS = ['mode', 'entities', 'identities', 'entities ÷ identities', 'ARI', 'purity'];
 function scoreCells(
   mode: string,
-  r: { entitiesMatched: number; identities: number; ari: number; purity: number },
+  r: { entitiesMatched: number; identities: number; ari: number; purity: number } & TrackingScores,
 ): (string | number)[] {
-  return [mode, r.entitiesMatched, r.identities, r.ari.toFixed(3), r.purity.toFixed(3)];
+  return [
+    mode,
+    r.entitiesMatched,
+    r.identities,
+    r.entitiesPerIdentity.toFixed(2),
+    r.ari.toFixed(3),
+    r.purity.toFixed(3),
+  ];
+}
+
+/** The tracking field's columns (MOT ground truth only). */
+const TRACKING_COLUMNS = ['IDF1', 'IDP', 'IDR', 'MOTA', 'ID sw.', 'Frag', 'HOTA', 'DetA', 'AssA'];
+function trackingCells(r: TrackingScores): string[] {
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  return [
+    f(r.idf1),
+    f(r.idp),
+    f(r.idr),
+    f(r.mota),
+    String(r.idSwitches ?? '—'),
+    String(r.fragmentations ?? '—'),
+    f(r.hota),
+    f(r.detA),
+    f(r.assA),
+  ];
 }
 
 function printVisits(
   id: string,
   status: Status,
   order: Mode[],
-  results: Record<Mode, VisitEvaluation>,
+  results: Record<Mode, VisitEvaluation & TrackingScores>,
   json?: boolean,
 ): void {
   if (json) {
@@ -222,6 +343,9 @@ function printVisits(
         ];
       }),
     ),
+  );
+  process.stdout.write(
+    'IDF1, MOTA, ID switches and HOTA do not apply: visits ground truth has no boxes to match (they are null in --json)\n',
   );
   // Each visit: its majority entity (share of the visit's observations) and how many entities it spans.
   process.stdout.write(
