@@ -3,7 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Box, DetectTileMode } from '@orion/shared';
+import {
+  createObjectStore,
+  loadConfig,
+  readShardCrops,
+  readShardDetections,
+  type Box,
+  type DetectTileMode,
+} from '@orion/shared';
+import { decodeShardFrames } from '../src/decode/decode-shard.js';
+import { detectShard } from '../src/detect-shard.js';
 import { fixturePath } from '@orion/testkit';
 import { Detector } from '../src/detect/detector.js';
 import { parseMotGroundTruth, scaleTruth, shiftTruth } from './metrics.js';
@@ -100,5 +109,53 @@ describe('tiled detection on TUD-Campus', () => {
     console.log([show('320×240 in 1280×960 off', off), show('320×240 in 1280×960 2x2', tiles)].join('\n'));
     expect(tiles.matched).toBeGreaterThan(off.matched);
     expect(tiles.precision).toBeGreaterThan(off.precision - 0.05);
+  });
+});
+
+describe('a detect job with tiles', () => {
+  it('stores the merged boxes in frame pixels, each with its crop', async () => {
+    const detector = detectors.get('2x2')!;
+    const store = createObjectStore(loadConfig({ STORAGE_URL: `file://${await dirs.make()}` }));
+    try {
+      const result = await detectShard(
+        {
+          videoId: 'tiles',
+          shard: { index: 0, count: 1, startSeconds: 0, endSeconds: 1 },
+          targetFps: 25,
+          source: halfInLarge,
+        },
+        { detector, store, cropMargin: 0.1 },
+      );
+      expect(result.frames).toBe(25);
+      // The frame and its four tiles: five images a frame, in the model's batches (YOLOX-Nano's is 1).
+      expect(result.inferenceRuns).toBe((25 * 5) / detector.batchSize);
+
+      const direct: Box[] = [];
+      for await (const f of decodeShardFrames({
+        input: halfInLarge,
+        startSeconds: 0,
+        endSeconds: 1,
+        fps: 25,
+      })) {
+        direct.push(...(await detector.detect([f.image])).detections[0]!.map((d) => d.box));
+      }
+      const stored = await readShardDetections(store, 'tiles', 0);
+      expect(stored.frameSize).toEqual({ width: 1280, height: 960 });
+      // Stored to 0.01 px.
+      const round = (b: Box) => b.map((v) => Math.round(v * 100) / 100);
+      expect(stored.detections.map((d) => round(d.box))).toEqual(direct.map(round));
+      expect(direct.length).toBeGreaterThan(25);
+      const { crops } = await readShardCrops(store, 'tiles', 0);
+      expect(crops).toHaveLength(direct.length);
+      for (const { entry } of crops) {
+        const box = stored.detections[entry.detection]!.box;
+        const [x, y, w, h] = entry.region;
+        expect(x <= box[0] && y <= box[1] && x + w >= box[2] && y + h >= box[3]).toBe(true);
+        expect(x + w).toBeLessThanOrEqual(1280);
+        expect(y + h).toBeLessThanOrEqual(960);
+      }
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Box } from '@orion/shared';
+import { loadConfig, type Box } from '@orion/shared';
+import { detectorOptions } from '../src/settings.js';
 import { cropImage } from '../src/tiles/crop-image.js';
 import { isCutByTile, mergeTileDetections, type SourcedDetection } from '../src/tiles/merge-tiles.js';
 import { TILE_OVERLAP, tileGrid, tilesFor, type TileRegion } from '../src/tiles/tile-layout.js';
@@ -143,5 +144,15 @@ describe('tiled detection', () => {
       [294, 223, 314, 263],
     ]);
     expect(detections[1]).toEqual([det([10, 10, 30, 50])]);
+  });
+});
+
+describe('DETECT_TILES', () => {
+  it('is off by default, reaches the detector, and names the allowed values when wrong', () => {
+    expect(detectorOptions(loadConfig({})).tiles).toBe('off');
+    expect(detectorOptions(loadConfig({ DETECT_TILES: 'auto' })).tiles).toBe('auto');
+    expect(() => loadConfig({ DETECT_TILES: '3x3' })).toThrowError(
+      /DETECT_TILES="3x3" must be one of off, 2x2, auto/,
+    );
   });
 });
