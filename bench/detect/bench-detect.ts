@@ -75,6 +75,63 @@ async function decodeAlone(file: string, start: number, end: number) {
   return { frames, ms: performance.now() - t };
 }
 
+/**
+ * The cost of tiled detection (DETECT_TILES=2x2: the frame plus four tiles) against the frame alone,
+ * detection only, on each video's first shard; recall is measured by `npm run bench:tiles`.
+ */
+async function tilesRows(config: ReturnType<typeof loadConfig>) {
+  const off = await Detector.load(
+    detectorOptions({ ...config, detector: { ...config.detector, tiles: 'off' } }),
+  );
+  const tiled = await Detector.load(
+    detectorOptions({ ...config, detector: { ...config.detector, tiles: '2x2' } }),
+  );
+  const rows: {
+    video: string;
+    frames: number;
+    offMsPerFrame: number;
+    tilesMsPerFrame: number;
+    ratio: number;
+  }[] = [];
+  try {
+    console.log('tiles (detection alone, first shard)');
+    console.log('video  frames  off ms/frame  2x2 ms/frame  2x2 / off');
+    for (const video of VIDEOS) {
+      const { frames } = await decodeAlone(
+        fixturePath('videos', video.file),
+        0,
+        Math.min(shardSeconds, video.seconds),
+      );
+      const offMs: number[] = [];
+      const tiledMs: number[] = [];
+      for (let r = 0; r < repeat; r++) {
+        let t = performance.now();
+        await off.detect(frames);
+        offMs.push(performance.now() - t);
+        t = performance.now();
+        await tiled.detect(frames);
+        tiledMs.push(performance.now() - t);
+      }
+      const row = {
+        video: video.name,
+        frames: frames.length,
+        offMsPerFrame: median(offMs) / frames.length,
+        tilesMsPerFrame: median(tiledMs) / frames.length,
+        ratio: median(tiledMs) / median(offMs),
+      };
+      rows.push(row);
+      console.log(
+        `${row.video.padEnd(5)}  ${String(row.frames).padStart(6)}  ${ms(row.offMsPerFrame).padStart(12)}  ${ms(row.tilesMsPerFrame).padStart(12)}  ${row.ratio.toFixed(2).padStart(9)}`,
+      );
+    }
+    console.log('');
+  } finally {
+    await off.close();
+    await tiled.close();
+  }
+  return rows;
+}
+
 async function main() {
   const redis = await startRedisServer();
   const dataDir = await mkdtemp(join(tmpdir(), 'orion-bench-detect-'));
@@ -177,6 +234,8 @@ async function main() {
         `  all: decode ${((1000 * total('frames')) / total('decodeMs')).toFixed(0)} frames/s, detect ${ms(total('detectMs') / total('frames'))} ms/frame, worker/alone ${(total('workerWallMs') / (total('decodeMs') + total('detectMs'))).toFixed(2)}\n`,
       );
     }
+    report.push({ tiles: await tilesRows(config) });
+
     const outDir = join(projectRoot(), 'bench', 'results');
     await mkdir(outDir, { recursive: true });
     const out = join(outDir, `detect-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

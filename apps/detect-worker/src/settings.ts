@@ -14,6 +14,7 @@ export function detectorOptions(config: OrionConfig, logger?: Logger): DetectorO
     scoreThreshold: config.detector.scoreThreshold,
     classes: config.detector.classes,
     batchSize: config.detector.batchSize,
+    tiles: config.detector.tiles,
     logger,
   };
 }

@@ -45,3 +45,16 @@ export function parseMotGroundTruth(text: string): Map<number, Box[]> {
   }
   return frames;
 }
+
+/** Ground truth for the video scaled by `k` (boxes × k). */
+export const scaleTruth = (truth: Map<number, Box[]>, k: number): Map<number, Box[]> =>
+  new Map([...truth].map(([f, boxes]) => [f, boxes.map((b) => b.map((v) => v * k) as Box)]));
+
+/** Ground truth for the video placed at (dx, dy) in a larger frame. */
+export const shiftTruth = (truth: Map<number, Box[]>, dx: number, dy: number): Map<number, Box[]> =>
+  new Map(
+    [...truth].map(([f, boxes]) => [
+      f,
+      boxes.map((b) => [b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy] as Box),
+    ]),
+  );

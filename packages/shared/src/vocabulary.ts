@@ -42,6 +42,10 @@ export const ASSOCIATION_MODES = ['tracklets', 'observations'] as const;
 export type AssociationMode = (typeof ASSOCIATION_MODES)[number];
 
 /** Where HDBSCAN noise goes: its own single entities (`singletons`) or the `unassigned` list. */
+/** Tiled detection: `off`, always the full frame plus a 2×2 grid, or only for frames much larger than the model input. */
+export const DETECT_TILE_MODES = ['off', '2x2', 'auto'] as const;
+export type DetectTileMode = (typeof DETECT_TILE_MODES)[number];
+
 export const NOISE_POLICIES = ['singletons', 'unassigned'] as const;
 export type NoisePolicy = (typeof NOISE_POLICIES)[number];
 

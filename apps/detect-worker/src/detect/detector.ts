@@ -11,7 +11,10 @@ import {
   type Logger,
   type ModelSession,
   type RawImage,
+  type DetectTileMode,
 } from '@orion/shared';
+import { detectTiled } from '../tiles/tiled-detection.js';
+import { tilesFor } from '../tiles/tile-layout.js';
 import { topK, type DecodeContext, type OutputDecoder } from './candidates.js';
 import { classFilter } from './class-filter.js';
 import { outputDecoder } from './decoders/index.js';
@@ -33,6 +36,8 @@ export interface DetectorOptions {
   /** Frames per run when the model's batch is dynamic. */
   batchSize: number;
   maxDetections?: number;
+  /** Tiled detection (full frame + overlapping tiles); default `off`. */
+  tiles?: DetectTileMode;
   logger?: Logger;
 }
 
@@ -68,6 +73,7 @@ export class Detector {
     readonly batchSize: number,
     private readonly maxDetections: number,
     readonly classes: string[] | undefined,
+    readonly tiles: DetectTileMode,
   ) {}
 
   static async load(opts: DetectorOptions): Promise<Detector> {
@@ -96,6 +102,7 @@ export class Detector {
       batchSize,
       opts.maxDetections ?? DEFAULT_MAX_DETECTIONS,
       opts.classes,
+      opts.tiles ?? 'off',
     );
     // Decode one blank frame now: outputs that do not fit the manifest or the labels fail here, at
     // startup, rather than on the first job.
@@ -132,14 +139,30 @@ export class Detector {
     return this.ctx.scoreThreshold;
   }
 
-  /** Detections per image, in input order; runs batches of `batchSize`. */
+  /**
+   * Detections per image, in input order; runs batches of `batchSize`. With tiles, each image's tiles
+   * join the batches after it and their boxes are merged into its own.
+   */
   async detect(images: RawImage[]): Promise<{ detections: ImageDetection[][]; timing: DetectTiming }> {
     const timing: DetectTiming = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, runs: 0 };
-    const detections: ImageDetection[][] = [];
-    for (let i = 0; i < images.length; i += this.batchSize) {
-      detections.push(...(await this.runBatch(images.slice(i, i + this.batchSize), timing)));
-    }
-    return { detections, timing };
+    const run = async (views: RawImage[]) => {
+      const detections: ImageDetection[][] = [];
+      for (let i = 0; i < views.length; i += this.batchSize) {
+        detections.push(...(await this.runBatch(views.slice(i, i + this.batchSize), timing)));
+      }
+      return detections;
+    };
+    if (this.tiles === 'off') return { detections: await run(images), timing };
+    const { input } = this.ms.model.manifest;
+    const tiled = await detectTiled(
+      images,
+      (image) => tilesFor(this.tiles, image.width, image.height, input),
+      run,
+      this.nmsIou,
+    );
+    timing.preprocessMs += tiled.timing.cutMs;
+    timing.postprocessMs += tiled.timing.mergeMs;
+    return { detections: tiled.detections, timing };
   }
 
   private async runBatch(images: RawImage[], timing: DetectTiming): Promise<ImageDetection[][]> {

@@ -5,6 +5,7 @@ import { defaultModelsDir, defaultStorageUrl } from './paths.js';
 import type { ClusteringSettings } from '../queues/payloads.js';
 import type {
   AssociationMode,
+  DetectTileMode,
   EmbeddingBackend,
   ExecutionProviderSetting,
   NoisePolicy,
@@ -108,6 +109,8 @@ export interface DetectorSettings {
   batchSize: number;
   concurrency: number;
   cropMargin: number;
+  /** Tiled detection (full frame + 2×2 tiles): never, always, or for frames ≥ 2× the model input. */
+  tiles: DetectTileMode;
 }
 
 /** `a, b ,c` → ['a', 'b', 'c']; empty or unset → undefined (no filter). */
@@ -228,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       batchSize: e.DETECT_BATCH_SIZE,
       concurrency: e.DETECT_CONCURRENCY,
       cropMargin: e.CROP_MARGIN,
+      tiles: e.DETECT_TILES,
     },
     onnxThreads: {
       intraOp: e.ORT_INTRA_OP_THREADS,
