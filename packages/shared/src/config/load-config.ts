@@ -1,7 +1,19 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { envSchema, type Env } from './env-schema.js';
 import { defaultModelsDir, defaultStorageUrl } from './paths.js';
+import { ConfigError } from './config-error.js';
+import {
+  parseApiKeys,
+  parseClassList,
+  parseStorageUrl,
+  parseTrustProxy,
+  type ApiKeyEntry,
+  type StorageLocation,
+} from './setting-parsers.js';
+
+export { ConfigError } from './config-error.js';
+export * from './setting-parsers.js';
 import type { ClusteringSettings } from '../queues/payloads.js';
 import type {
   AssociationMode,
@@ -10,9 +22,6 @@ import type {
   ExecutionProviderSetting,
   NoisePolicy,
 } from '../vocabulary.js';
-
-export type StorageLocation =
-  { driver: 'fs'; root: string } | { driver: 's3'; bucket: string; prefix: string };
 
 export interface S3Settings {
   endpoint?: string;
@@ -31,12 +40,6 @@ export interface AssociationSettings {
     matchThreshold: number;
     classSwitchCost: number;
   };
-}
-
-export interface ApiKeyEntry {
-  key: string;
-  tenantId: string;
-  admin: boolean;
 }
 
 /** Where callbacks may go and how many run at once (docs/security.md). */
@@ -73,33 +76,6 @@ export interface ApiSettings {
   maxEventLoopUtilization: number;
 }
 
-const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/** `API_TRUST_PROXY`: unset or `false` → trust none; `true` → any; else the proxies' addresses and CIDRs. */
-export function parseTrustProxy(value: string | undefined): boolean | string {
-  const v = value?.trim();
-  if (!v || v === 'false') return false;
-  return v === 'true' ? true : v;
-}
-
-/** `key=tenant[:admin]`, comma-separated. */
-export function parseApiKeys(value: string | undefined): ApiKeyEntry[] {
-  if (!value) return [];
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const match = /^([^=\s]{16,})=([^:]+)(:admin)?$/.exec(entry);
-      if (!match || !TENANT_ID.test(match[2]!)) {
-        throw new ConfigError([
-          `API_KEYS entry ${JSON.stringify(entry.replace(/^[^=]*/, '<key>'))} must be key=tenant or key=tenant:admin, with keys of at least 16 characters and tenants of letters, digits, "_", "." or "-"`,
-        ]);
-      }
-      return { key: match[1]!, tenantId: match[2]!, admin: match[3] !== undefined };
-    });
-}
-
 export interface DetectorSettings {
   /** Model name: a manifest in the models directory or a built-in one. */
   model: string;
@@ -111,15 +87,6 @@ export interface DetectorSettings {
   cropMargin: number;
   /** Tiled detection (full frame + 2×2 tiles): never, always, or for frames ≥ 2× the model input. */
   tiles: DetectTileMode;
-}
-
-/** `a, b ,c` → ['a', 'b', 'c']; empty or unset → undefined (no filter). */
-export function parseClassList(value: string | undefined): string[] | undefined {
-  const list = (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return list.length ? list : undefined;
 }
 
 /** The validated configuration every Orion process runs with. */
@@ -159,29 +126,10 @@ export interface OrionConfig {
   logLevel: Env['LOG_LEVEL'];
 }
 
-/** Thrown when the environment holds a value Orion cannot run with; the message names each variable. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? '(environment)');
   const raw = env[name];
   return raw === undefined ? `${name} ${issue.message}` : `${name}=${JSON.stringify(raw)} ${issue.message}`;
-}
-
-export function parseStorageUrl(url: string): StorageLocation {
-  if (url.startsWith('file://')) {
-    const path = decodeURIComponent(url.slice('file://'.length));
-    return { driver: 'fs', root: isAbsolute(path) ? path : resolve(process.cwd(), path) };
-  }
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!match) throw new ConfigError([`STORAGE_URL=${JSON.stringify(url)} is neither file:// nor s3://`]);
-  const prefix = match[2] ?? '';
-  return { driver: 's3', bucket: match[1]!, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix };
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
