@@ -8,18 +8,14 @@
  *
  * Results are also written to bench/results/tiles-<time>.json (ignored by git).
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { projectRoot, type DetectTileMode } from '@orion/shared';
-import { fixturePath, modelPath } from '@orion/testkit';
+import { filterVideo, fixturePath, modelPath } from '@orion/testkit';
 import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
 import { parseMotGroundTruth, scaleTruth, shiftTruth } from '../../apps/detect-worker/test/metrics.js';
 import { scoreVideo } from '../../apps/detect-worker/test/video-recall.js';
-
-const run = promisify(execFile);
 
 async function loadDetector(tiles: DetectTileMode): Promise<Detector> {
   return Detector.load({
@@ -40,57 +36,15 @@ async function main() {
   try {
     const full = fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4');
     const half = join(dir, 'tud-320x240.mp4');
-    await run('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-i',
-      full,
-      '-vf',
-      'scale=320:240',
-      '-c:v',
-      'libx264',
-      '-crf',
-      '18',
-      '-pix_fmt',
-      'yuv420p',
-      half,
-    ]);
+    await filterVideo(full, 'scale=320:240', half);
     // The full-size scene in the middle of a frame twice as large: people keep their pixels but the
     // letterbox shrinks them 3× (the case tiles are for), and tile edges cross the scene.
     const framed = join(dir, 'tud-in-1280x960.mp4');
-    await run('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-i',
-      full,
-      '-vf',
-      'pad=1280:960:320:240:gray',
-      '-c:v',
-      'libx264',
-      '-crf',
-      '18',
-      '-pix_fmt',
-      'yuv420p',
-      framed,
-    ]);
+    await filterVideo(full, 'pad=1280:960:320:240:gray', framed);
     // Half-size people (65–155 px) in a 1280×960 frame: 21–50 px at the model input, where
     // YOLOX-Nano starts to miss people.
     const small = join(dir, 'tud-half-in-1280x960.mp4');
-    await run('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-i',
-      full,
-      '-vf',
-      'scale=320:240,pad=1280:960:480:360:gray',
-      '-c:v',
-      'libx264',
-      '-crf',
-      '18',
-      '-pix_fmt',
-      'yuv420p',
-      small,
-    ]);
+    await filterVideo(full, 'scale=320:240,pad=1280:960:480:360:gray', small);
     const truth = parseMotGroundTruth(
       await readFile(fixturePath('mot', 'TUD-Campus', 'gt', 'gt.txt'), 'utf8'),
     );

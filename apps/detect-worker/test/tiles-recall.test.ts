@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createObjectStore,
@@ -13,7 +11,7 @@ import {
 } from '@orion/shared';
 import { decodeShardFrames } from '../src/decode/decode-shard.js';
 import { detectShard } from '../src/detect-shard.js';
-import { fixturePath } from '@orion/testkit';
+import { filterVideo, fixturePath } from '@orion/testkit';
 import { Detector } from '../src/detect/detector.js';
 import { parseMotGroundTruth, scaleTruth, shiftTruth } from './metrics.js';
 import { modelsDir, tempDirs } from './support.js';
@@ -24,7 +22,6 @@ import { scoreVideo, type VideoScore } from './video-recall.js';
 // against the MOT15 ground truth moved along. Measured (docs/benchmarks.md): full 0.772; half 0.772
 // off, 0.766 2x2; half in 1280×960 0.618 off, 0.652 2x2.
 
-const run = promisify(execFile);
 const dirs = tempDirs();
 const SECONDS = 71 / 25;
 const detectors = new Map<DetectTileMode, Detector>();
@@ -33,31 +30,13 @@ let half: string;
 let halfInLarge: string;
 let truth: Map<number, Box[]>;
 
-async function ffmpeg(input: string, filter: string, output: string) {
-  await run('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-i',
-    input,
-    '-vf',
-    filter,
-    '-c:v',
-    'libx264',
-    '-crf',
-    '18',
-    '-pix_fmt',
-    'yuv420p',
-    output,
-  ]);
-}
-
 beforeAll(async () => {
   const dir = await dirs.make();
   full = fixturePath('videos', 'TUD-Campus_640x480_25fps.mp4');
   half = join(dir, 'tud-320x240.mp4');
   halfInLarge = join(dir, 'tud-320x240-in-1280x960.mp4');
-  await ffmpeg(full, 'scale=320:240', half);
-  await ffmpeg(full, 'scale=320:240,pad=1280:960:480:360:gray', halfInLarge);
+  await filterVideo(full, 'scale=320:240', half);
+  await filterVideo(full, 'scale=320:240,pad=1280:960:480:360:gray', halfInLarge);
   truth = parseMotGroundTruth(await readFile(fixturePath('mot', 'TUD-Campus', 'gt', 'gt.txt'), 'utf8'));
   for (const tiles of ['off', '2x2'] as const) {
     detectors.set(
@@ -84,7 +63,8 @@ afterAll(async () => {
 const show = (name: string, s: VideoScore) =>
   `${name}: recall ${s.recall.toFixed(3)} (${s.matched}/${s.truth}), precision ${s.precision.toFixed(3)}, ${s.boxesPerFrame.toFixed(2)} boxes/frame`;
 
-describe('tiled detection on TUD-Campus', () => {
+// Whole videos through the detector, up to five runs a frame with tiles: minutes on a busy 2-core machine.
+describe('tiled detection on TUD-Campus', { timeout: 300_000 }, () => {
   it('recalls at least 0.9 × the full-size recall on the half-size video, without a flood of boxes', async () => {
     const fullOff = await scoreVideo(detectors.get('off')!, full, SECONDS, 25, truth);
     const halfTruth = scaleTruth(truth, 0.5);
@@ -112,7 +92,7 @@ describe('tiled detection on TUD-Campus', () => {
   });
 });
 
-describe('a detect job with tiles', () => {
+describe('a detect job with tiles', { timeout: 300_000 }, () => {
   it('stores the merged boxes in frame pixels, each with its crop', async () => {
     const detector = detectors.get('2x2')!;
     const store = createObjectStore(loadConfig({ STORAGE_URL: `file://${await dirs.make()}` }));

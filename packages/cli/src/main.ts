@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
-import { evaluate } from './commands/evaluate.js';
+import { evaluate, type EvaluateOptions } from './commands/evaluate.js';
 import { registerModels } from './commands/models.js';
 import { entities, recluster, search } from './commands/results.js';
 import { status } from './commands/status.js';
@@ -152,21 +152,9 @@ program
         .map((x) => x.trim())
         .filter(Boolean),
   )
-  .action(
-    async (
-      video: string,
-      o: {
-        gt: string;
-        gtFormat: string;
-        fps?: number;
-        json?: boolean;
-        exportMot?: string;
-        labels?: string[];
-      },
-    ) => {
-      await evaluate(client(), video, o);
-    },
-  );
+  .action(async (video: string, o: EvaluateOptions) => {
+    await evaluate(client(), video, o);
+  });
 
 registerModels(program);
 

@@ -109,3 +109,18 @@ export async function withClaimedDuration(
   await writeFile(out, data);
   return out;
 }
+
+/** Re-encodes `input` through an ffmpeg video filter (`scale=320:240`, `pad=…`) to H.264 at near-source quality. */
+export function filterVideo(input: string, filter: string, out: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    ffmpeg(input)
+      .videoFilters(filter)
+      .outputOptions(['-c:v libx264', '-crf 18', '-pix_fmt yuv420p'])
+      .output(out)
+      .on('end', () => resolve(out))
+      .on('error', (err: Error) =>
+        reject(new Error(`ffmpeg could not filter ${input} (${filter}): ${err.message}`)),
+      )
+      .run();
+  });
+}

@@ -67,6 +67,16 @@ async function recluster(client: ApiClient, id: string, association: Mode): Prom
 }
 
 export const GT_FORMATS = ['mot', 'visits'] as const;
+
+/** `orion eval`'s options, as the command line gives them. */
+export interface EvaluateOptions {
+  gt: string;
+  gtFormat: string;
+  fps?: number;
+  json?: boolean;
+  exportMot?: string;
+  labels?: string[];
+}
 export type GtFormat = (typeof GT_FORMATS)[number];
 
 /** What `evaluate` scored, per association mode, by ground-truth format. */
@@ -95,14 +105,7 @@ export type Evaluation =
 export async function evaluate(
   client: ApiClient,
   target: string,
-  opts: {
-    gt: string;
-    gtFormat: string;
-    fps?: number;
-    json?: boolean;
-    exportMot?: string;
-    labels?: string[];
-  },
+  opts: EvaluateOptions,
 ): Promise<Evaluation> {
   if (!(GT_FORMATS as readonly string[]).includes(opts.gtFormat))
     throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: ${GT_FORMATS.join(', ')})`);
