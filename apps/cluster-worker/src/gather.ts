@@ -1,5 +1,6 @@
 import {
   parseEmbeddingsIndex,
+  shardReid,
   readShardDetections,
   unpackEmbeddings,
   videoKeys,
@@ -18,6 +19,8 @@ export interface GatheredObservation {
   verification: StoredVerification | null;
   /** The embedding chosen for clustering (vision or multimodal); null when the crop had none. */
   embedding: Float32Array | null;
+  /** The re-id vector (for classes the re-id model embeds, e.g. person); null for others and old shards. */
+  reid?: Float32Array | null;
 }
 
 export interface GatheredVideo {
@@ -28,6 +31,7 @@ export interface GatheredVideo {
 /**
  * Reads every shard's detections and embeddings (a few requests per shard) and joins them by
  * detection id. A shard without embeddings for the asked kind is an error: the run cannot be honest.
+ * Re-id vectors come along where the shard has them (whatever the kind); shards without keep working.
  */
 export async function gatherVideo(
   store: ObjectStore,
@@ -46,6 +50,7 @@ export async function gatherVideo(
     ]);
     const index = parseEmbeddingsIndex(indexRaw, keys.embeddingsIndex);
     const embeddings = unpackEmbeddings(index, bin, keys.embeddings);
+    const reid = shardReid(index, bin, keys.embeddings);
     if (!embeddings.has(kind)) {
       throw new Error(
         `shard ${shard} has no ${kind} embeddings (was USE_MULTIMODAL_EMBEDDINGS on when it was embedded?)`,
@@ -61,6 +66,7 @@ export async function gatherVideo(
         detection,
         verification: row === undefined ? null : (index.observations[row]!.verification ?? null),
         embedding: row === undefined ? null : embeddings.row(kind, row),
+        reid: row === undefined ? null : (reid?.vector(row) ?? null),
       });
     }
   }

@@ -1,9 +1,19 @@
 import { hdbscanOnThisThread } from '@orion/hdbscan';
 import type { ClusteringSettings } from '@orion/shared';
 
+/** Which vectors a unit is compared by: the general embedding, or a re-id vector (people). */
+export type VectorSpace = 'general' | 'reid';
+
 /** A thing to cluster: an observation, or a tracklet standing for its observations. */
 export interface Unit {
   embedding: Float32Array | null;
+  /** Units are only grouped with units of the same space (distances across spaces mean nothing). */
+  space: VectorSpace;
+}
+
+/** The unit for a thing with these vectors: its re-id vector where it has one, else its embedding. */
+export function unitOf(embedding: Float32Array | null, reid: Float32Array | null): Unit {
+  return reid ? { embedding: reid, space: 'reid' } : { embedding, space: 'general' };
 }
 
 export interface Grouping {
@@ -14,7 +24,7 @@ export interface Grouping {
 }
 
 /**
- * HDBSCAN (cosine) over the units that have an embedding. Units that must not share a group
+ * HDBSCAN (cosine) over the units that have an embedding, run per vector space. Units that must not share a group
  * (`cannotLink`, e.g. tracklets seen in the same frame) are separated afterwards: each group is split
  * greedily, members taken strongest first, into the fewest parts with no forbidden pair.
  */
@@ -25,28 +35,31 @@ export async function groupUnits(
 ): Promise<Grouping> {
   const labels = new Int32Array(units.length).fill(-1);
   const probabilities = new Float64Array(units.length);
-  const withEmbedding = units.flatMap((u, i) => (u.embedding ? [i] : []));
   let groupCount = 0;
-  if (withEmbedding.length >= Math.max(2, params.minClusterSize)) {
-    const dim = units[withEmbedding[0]!]!.embedding!.length;
-    const data = new Float32Array(withEmbedding.length * dim);
-    withEmbedding.forEach((u, r) => data.set(units[u]!.embedding!, r * dim));
+  // Each space on its own; group numbers of the later space follow those of the earlier one.
+  for (const space of ['general', 'reid'] as const) {
+    const members = units.flatMap((u, i) => (u.embedding && u.space === space ? [i] : []));
+    if (members.length < Math.max(2, params.minClusterSize)) continue;
+    const dim = units[members[0]!]!.embedding!.length;
+    const data = new Float32Array(members.length * dim);
+    members.forEach((u, r) => data.set(units[u]!.embedding!, r * dim));
     const result = await hdbscanOnThisThread(
-      { data, rows: withEmbedding.length, cols: dim },
+      { data, rows: members.length, cols: dim },
       {
         minClusterSize: params.minClusterSize,
-        minSamples: Math.min(params.minSamples, withEmbedding.length - 1),
+        minSamples: Math.min(params.minSamples, members.length - 1),
         clusterSelectionEpsilon: params.clusterSelectionEpsilon,
         clusterSelectionMethod: params.clusterSelectionMethod,
         metric: 'cosine',
         threads: 1,
       },
     );
-    withEmbedding.forEach((u, r) => {
-      labels[u] = result.labels[r]!;
+    members.forEach((u, r) => {
+      const label = result.labels[r]!;
+      labels[u] = label >= 0 ? label + groupCount : -1;
       probabilities[u] = result.probabilities[r]!;
     });
-    groupCount = result.clusterCount;
+    groupCount += result.clusterCount;
   }
   if (cannotLink.length === 0) return { labels, probabilities, groupCount };
 
