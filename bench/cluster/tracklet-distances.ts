@@ -18,7 +18,8 @@
  * `--vectors reid` (default) compares tracklets by their re-id vectors where they have them (people,
  * as the cluster stage does), `--vectors general` by the general embedding only (the re-id vectors
  * are dropped before tracking: the "before" numbers). `--tracker '{"reidAppearanceWeight":0.5}'`
- * passes tracker options, for sweeps of the appearance settings.
+ * passes tracker options, for sweeps of the appearance settings; `--reid-cut 0.1|none` replaces the
+ * cluster stage's complete-linkage cut of re-id groups (REID_MAX_GROUP_DIAMETER).
  */
 import { readFile } from 'node:fs/promises';
 import { FsObjectStore, videoKeys, type VideoRecord } from '@orion/shared';
@@ -34,7 +35,7 @@ import {
 } from '@orion/tracking';
 import { TRACKLET_CLUSTERING, trackletsOf } from '../../apps/cluster-worker/src/associate.js';
 import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
-import { groupUnits, unitOf } from '../../apps/cluster-worker/src/group.js';
+import { REID_MAX_GROUP_DIAMETER, groupUnits, unitOf } from '../../apps/cluster-worker/src/group.js';
 import { dot, normalised } from '../../packages/tracking/src/vector.js';
 
 const args = process.argv.slice(2);
@@ -51,6 +52,9 @@ if (vectors !== 'reid' && vectors !== 'general') {
   process.exit(2);
 }
 const trackerOptions = JSON.parse(option('--tracker') ?? '{}') as TrackerOptionsInput;
+// The cluster stage's cut of re-id groups (`--reid-cut none` for HDBSCAN alone).
+const reidCut = option('--reid-cut') ?? String(REID_MAX_GROUP_DIAMETER);
+const reidMaxDiameter = reidCut === 'none' ? null : Number(reidCut);
 const caps = (option('--caps') ?? 'none').split(',').map((c) => (c === 'none' ? null : Number(c)));
 if (!storeRoot || args.length === 0) {
   console.error('usage: tracklet-distances.ts --store DIR [--caps none,0.3] mot|visits:GT:VIDEO_ID …');
@@ -199,6 +203,7 @@ for (const spec of args) {
     tracking.tracklets.map((t) => unitOf(t.embedding, t.reid)),
     { ...record.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
+    { reidMaxDiameter },
   );
   for (const cap of caps) {
     // What a cap would do: each group cut by complete linkage at `cap` (no two tracklets of a part

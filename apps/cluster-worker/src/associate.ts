@@ -2,7 +2,7 @@ import { buildTracklets, xyxyToXywh, type TrackerOptionsInput } from '@orion/tra
 import type { ClusterJobData } from '@orion/shared';
 import type { Member } from './build-entities.js';
 import type { GatheredObservation } from './gather.js';
-import { groupUnits, unitOf } from './group.js';
+import { REID_MAX_GROUP_DIAMETER, groupUnits, unitOf } from './group.js';
 
 /** What association needs of a clustering run. */
 export type AssociationRun = Pick<ClusterJobData, 'association' | 'noise' | 'clustering'> & {
@@ -47,6 +47,7 @@ async function associateByTracklets(
     tracking.tracklets.map((t) => unitOf(t.embedding, t.reid)),
     { ...job.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
+    { reidMaxDiameter: REID_MAX_GROUP_DIAMETER },
   );
   const trackletMembers = new Map<number, Member[]>();
   observations.forEach((obs, i) => {

@@ -1,5 +1,6 @@
 import { hdbscanOnThisThread } from '@orion/hdbscan';
 import type { ClusteringSettings } from '@orion/shared';
+import { cutByCompleteLinkage } from './complete-linkage.js';
 
 /** Which vectors a unit is compared by: the general embedding, or a re-id vector (people). */
 export type VectorSpace = 'general' | 'reid';
@@ -14,6 +15,19 @@ export interface Unit {
 /** The unit for a thing with these vectors: its re-id vector where it has one, else its embedding. */
 export function unitOf(embedding: Float32Array | null, reid: Float32Array | null): Unit {
   return reid ? { embedding: reid, space: 'reid' } : { embedding, space: 'general' };
+}
+
+/**
+ * Largest cosine distance between two tracklets of one person in the re-id space (a group is cut by
+ * complete linkage at it), measured for osnet_x0_25_msmt17 (docs/clustering.md, "Re-id vectors"):
+ * tracklet means of two different people lay ≥ 0.126 apart on the fixtures, so 0.1 keeps a margin.
+ * HDBSCAN alone chains look-alike people (B and D of the one-by-one video) through their neighbours.
+ */
+export const REID_MAX_GROUP_DIAMETER = 0.1;
+
+export interface GroupOptions {
+  /** Cut re-id groups so no two members are farther apart than this; null: no cut. */
+  reidMaxDiameter: number | null;
 }
 
 export interface Grouping {
@@ -32,6 +46,7 @@ export async function groupUnits(
   units: Unit[],
   params: ClusteringSettings,
   cannotLink: [number, number][] = [],
+  options: GroupOptions = { reidMaxDiameter: null },
 ): Promise<Grouping> {
   const labels = new Int32Array(units.length).fill(-1);
   const probabilities = new Float64Array(units.length);
@@ -60,6 +75,9 @@ export async function groupUnits(
       probabilities[u] = result.probabilities[r]!;
     });
     groupCount += result.clusterCount;
+    if (space === 'reid' && options.reidMaxDiameter !== null) {
+      groupCount = cutGroups(members, units, labels, groupCount, options.reidMaxDiameter);
+    }
   }
   if (cannotLink.length === 0) return { labels, probabilities, groupCount };
 
@@ -86,4 +104,29 @@ export async function groupUnits(
     });
   }
   return { labels, probabilities, groupCount: next };
+}
+
+/** Cuts each group among `members` by complete linkage at `cap`; returns the new group count. */
+function cutGroups(
+  members: number[],
+  units: Unit[],
+  labels: Int32Array,
+  groupCount: number,
+  cap: number,
+): number {
+  const byGroup = new Map<number, number[]>();
+  for (const u of members)
+    if (labels[u]! >= 0) (byGroup.get(labels[u]!) ?? byGroup.set(labels[u]!, []).get(labels[u]!)!).push(u);
+  let next = groupCount;
+  for (const list of byGroup.values()) {
+    const parts = cutByCompleteLinkage(
+      list.map((u) => units[u]!.embedding!),
+      cap,
+    );
+    for (const part of parts.slice(1)) {
+      for (const k of part) labels[list[k]!] = next;
+      next++;
+    }
+  }
+  return next;
 }
