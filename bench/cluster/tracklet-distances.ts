@@ -19,7 +19,8 @@
  * as the cluster stage does), `--vectors general` by the general embedding only (the re-id vectors
  * are dropped before tracking: the "before" numbers). `--tracker '{"reidAppearanceWeight":0.5}'`
  * passes tracker options, for sweeps of the appearance settings; `--reid-cut 0.1|none` replaces the
- * cluster stage's complete-linkage cut of re-id groups (REID_MAX_GROUP_DIAMETER).
+ * cluster stage's complete-linkage cut of re-id groups (REID_MAX_GROUP_DIAMETER), `--reid-min-support N`
+ * the tracklet length it trusts (REID_MIN_SUPPORT).
  */
 import { readFile } from 'node:fs/promises';
 import { FsObjectStore, videoKeys, type VideoRecord } from '@orion/shared';
@@ -35,7 +36,12 @@ import {
 } from '@orion/tracking';
 import { TRACKLET_CLUSTERING, trackletsOf } from '../../apps/cluster-worker/src/associate.js';
 import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
-import { REID_MAX_GROUP_DIAMETER, groupUnits, unitOf } from '../../apps/cluster-worker/src/group.js';
+import {
+  REID_MAX_GROUP_DIAMETER,
+  REID_MIN_SUPPORT,
+  groupUnits,
+  unitOf,
+} from '../../apps/cluster-worker/src/group.js';
 import { dot, normalised } from '../../packages/tracking/src/vector.js';
 
 const args = process.argv.slice(2);
@@ -55,6 +61,7 @@ const trackerOptions = JSON.parse(option('--tracker') ?? '{}') as TrackerOptions
 // The cluster stage's cut of re-id groups (`--reid-cut none` for HDBSCAN alone).
 const reidCut = option('--reid-cut') ?? String(REID_MAX_GROUP_DIAMETER);
 const reidMaxDiameter = reidCut === 'none' ? null : Number(reidCut);
+const reidMinSupport = Number(option('--reid-min-support') ?? REID_MIN_SUPPORT);
 const caps = (option('--caps') ?? 'none').split(',').map((c) => (c === 'none' ? null : Number(c)));
 if (!storeRoot || args.length === 0) {
   console.error('usage: tracklet-distances.ts --store DIR [--caps none,0.3] mot|visits:GT:VIDEO_ID …');
@@ -77,7 +84,12 @@ const cosineDistance = (a: Float32Array, b: Float32Array) => 1 - dot(a, b);
 for (const spec of args) {
   const [format, gtPath, videoId] = spec.split(':') as [string, string, string];
   const record = JSON.parse((await store.get(videoKeys(videoId).manifest)).toString()) as VideoRecord;
-  const gathered = await gatherVideo(store, videoId, record.plan.shardCount, 'vision');
+  const gathered = await gatherVideo(
+    store,
+    videoId,
+    record.plan.shardCount,
+    vectors === 'reid' ? 'reid' : 'vision',
+  );
   const observations =
     vectors === 'general' ? gathered.observations.map((o) => ({ ...o, reid: null })) : gathered.observations;
   const tracking = trackletsOf(observations, trackerOptions);
@@ -200,10 +212,10 @@ for (const spec of args) {
   }
 
   const grouping = await groupUnits(
-    tracking.tracklets.map((t) => unitOf(t.embedding, t.reid)),
+    tracking.tracklets.map((t) => ({ ...unitOf(t.embedding, t.reid), support: t.detectionIds.length })),
     { ...record.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
-    { reidMaxDiameter },
+    { reidMaxDiameter, reidMinSupport },
   );
   for (const cap of caps) {
     // What a cap would do: each group cut by complete linkage at `cap` (no two tracklets of a part

@@ -4,10 +4,15 @@
  * so no two members of a part end up farther apart than `cap`. Returns the parts as member indices.
  * O(n³) in the group size: meant for tracklets (a few dozen per group), not single observations.
  */
-export function cutByCompleteLinkage(vectors: readonly Float32Array[], cap: number): number[][] {
+export function cutByCompleteLinkage(
+  vectors: readonly Float32Array[],
+  cap: number,
+  trusted: readonly boolean[] = vectors.map(() => true),
+): number[][] {
   let parts = vectors.map((_, i) => [i]);
   // Farthest-pair distance between parts, kept up to date on each merge (Lance–Williams: the max).
-  let between = vectors.map((a) => vectors.map((b) => 1 - dot(a, b)));
+  // A pair with an untrusted member (a mean of too few crops to be sure of) never blocks a merge.
+  let between = vectors.map((a, i) => vectors.map((b, j) => (trusted[i] && trusted[j] ? 1 - dot(a, b) : 0)));
   for (;;) {
     let best: [number, number] | null = null;
     let bestDistance = Infinity;

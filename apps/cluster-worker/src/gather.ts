@@ -5,7 +5,7 @@ import {
   unpackEmbeddings,
   videoKeys,
   type Detection,
-  type EmbeddingKind,
+  type ClusterEmbedding,
   type ObjectStore,
   type StoredVerification,
 } from '@orion/shared';
@@ -31,14 +31,17 @@ export interface GatheredVideo {
 /**
  * Reads every shard's detections and embeddings (a few requests per shard) and joins them by
  * detection id. A shard without embeddings for the asked kind is an error: the run cannot be honest.
- * Re-id vectors come along where the shard has them (whatever the kind); shards without keep working.
+ * With `reid`, re-id vectors come along where the shard has them; shards without any (old ones, or
+ * REID_MODEL=none) give the vision embedding alone, as a `vision` run would.
  */
 export async function gatherVideo(
   store: ObjectStore,
   videoId: string,
   shardCount: number,
-  kind: EmbeddingKind,
+  embedding: ClusterEmbedding,
 ): Promise<GatheredVideo> {
+  // `reid`: the vision embedding for every crop, and the re-id vectors where a shard has them.
+  const kind = embedding === 'reid' ? 'vision' : embedding;
   const observations: GatheredObservation[] = [];
   let model: GatheredVideo['model'] | undefined;
   for (let shard = 0; shard < shardCount; shard++) {
@@ -50,7 +53,7 @@ export async function gatherVideo(
     ]);
     const index = parseEmbeddingsIndex(indexRaw, keys.embeddingsIndex);
     const embeddings = unpackEmbeddings(index, bin, keys.embeddings);
-    const reid = shardReid(index, bin, keys.embeddings);
+    const reid = embedding === 'reid' ? shardReid(index, bin, keys.embeddings) : null;
     if (!embeddings.has(kind)) {
       throw new Error(
         `shard ${shard} has no ${kind} embeddings (was USE_MULTIMODAL_EMBEDDINGS on when it was embedded?)`,
