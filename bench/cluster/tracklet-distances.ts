@@ -14,6 +14,13 @@
  * VERBOSE=1 lists every same-identity pair and every pair of two identities closer than 0.25.
  * The numbers in docs/clustering.md ("the one-by-one check") come from this on the videos of
  * `orion eval` runs at 25 and 5 fps (TUD-Campus) and 4 and 2 fps (one-by-one).
+ *
+ * `--vectors reid` (default) compares tracklets by their re-id vectors where they have them (people,
+ * as the cluster stage does), `--vectors general` by the general embedding only (the re-id vectors
+ * are dropped before tracking: the "before" numbers). `--tracker '{"reidAppearanceWeight":0.5}'`
+ * passes tracker options, for sweeps of the appearance settings; `--reid-cut 0.1|none` replaces the
+ * cluster stage's complete-linkage cut of re-id groups (REID_MAX_GROUP_DIAMETER), `--reid-min-support N`
+ * the tracklet length it trusts (REID_MIN_SUPPORT).
  */
 import { readFile } from 'node:fs/promises';
 import { FsObjectStore, videoKeys, type VideoRecord } from '@orion/shared';
@@ -25,10 +32,16 @@ import {
   sampledSourceFrames,
   sourceFrameAt,
   xyxyToXywh,
+  type TrackerOptionsInput,
 } from '@orion/tracking';
 import { TRACKLET_CLUSTERING, trackletsOf } from '../../apps/cluster-worker/src/associate.js';
 import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
-import { groupUnits } from '../../apps/cluster-worker/src/group.js';
+import {
+  REID_MAX_GROUP_DIAMETER,
+  REID_MIN_SUPPORT,
+  groupUnits,
+  unitOf,
+} from '../../apps/cluster-worker/src/group.js';
 import { dot, normalised } from '../../packages/tracking/src/vector.js';
 
 const args = process.argv.slice(2);
@@ -39,6 +52,16 @@ const option = (name: string) => {
   return value;
 };
 const storeRoot = option('--store');
+const vectors = option('--vectors') ?? 'reid';
+if (vectors !== 'reid' && vectors !== 'general') {
+  console.error(`--vectors must be reid or general, not ${vectors}`);
+  process.exit(2);
+}
+const trackerOptions = JSON.parse(option('--tracker') ?? '{}') as TrackerOptionsInput;
+// The cluster stage's cut of re-id groups (`--reid-cut none` for HDBSCAN alone).
+const reidCut = option('--reid-cut') ?? String(REID_MAX_GROUP_DIAMETER);
+const reidMaxDiameter = reidCut === 'none' ? null : Number(reidCut);
+const reidMinSupport = Number(option('--reid-min-support') ?? REID_MIN_SUPPORT);
 const caps = (option('--caps') ?? 'none').split(',').map((c) => (c === 'none' ? null : Number(c)));
 if (!storeRoot || args.length === 0) {
   console.error('usage: tracklet-distances.ts --store DIR [--caps none,0.3] mot|visits:GT:VIDEO_ID …');
@@ -61,8 +84,18 @@ const cosineDistance = (a: Float32Array, b: Float32Array) => 1 - dot(a, b);
 for (const spec of args) {
   const [format, gtPath, videoId] = spec.split(':') as [string, string, string];
   const record = JSON.parse((await store.get(videoKeys(videoId).manifest)).toString()) as VideoRecord;
-  const { observations } = await gatherVideo(store, videoId, record.plan.shardCount, 'vision');
-  const tracking = trackletsOf(observations);
+  const gathered = await gatherVideo(
+    store,
+    videoId,
+    record.plan.shardCount,
+    vectors === 'reid' ? 'reid' : 'vision',
+  );
+  const observations =
+    vectors === 'general' ? gathered.observations.map((o) => ({ ...o, reid: null })) : gathered.observations;
+  const tracking = trackletsOf(observations, trackerOptions);
+  /** The vector a tracklet is grouped by, as the cluster stage chooses it. */
+  const vectorOf = (t: { embedding: Float32Array | null; reid: Float32Array | null }) =>
+    t.reid ?? t.embedding;
   const gtText = await readFile(gtPath, 'utf8');
   const sourceFps = record.probe.video.fps;
 
@@ -105,7 +138,7 @@ for (const spec of args) {
   });
   const trackletIdentity = tracking.tracklets.map((t, k) => {
     const [best] = [...countsOf[k]!].sort((a, b) => b[1] - a[1]);
-    return best && best[1] * 2 >= t.detectionIds.length && t.embedding ? best[0] : null;
+    return best && best[1] * 2 >= t.detectionIds.length && vectorOf(t) ? best[0] : null;
   });
   const linked = new Set(tracking.cannotLink.map(([a, b]) => `${a},${b}`));
   const same: number[] = [];
@@ -119,7 +152,9 @@ for (const spec of args) {
       const a = labelled[x]!;
       const b = labelled[y]!;
       if (linked.has(`${a.id},${b.id}`)) continue;
-      const d = cosineDistance(a.embedding!, b.embedding!);
+      // Only pairs the grouping compares: both in the same vector space.
+      if (!a.reid !== !b.reid) continue;
+      const d = cosineDistance(vectorOf(a)!, vectorOf(b)!);
       const long = a.detectionIds.length >= 3 && b.detectionIds.length >= 3;
       const [ia, ib] = [trackletIdentity[a.id]!, trackletIdentity[b.id]!];
       if (process.env.VERBOSE && (ia === ib || d < 0.25))
@@ -139,7 +174,7 @@ for (const spec of args) {
     }
   }
   console.log(
-    `\n${record.filename} (${videoId.slice(0, 8)}) at ${record.plan.targetFps} fps: ${observations.length} observations, ` +
+    `\n${record.filename} (${videoId.slice(0, 8)}) at ${record.plan.targetFps} fps, ${vectors} vectors: ${observations.length} observations, ` +
       `${tracking.tracklets.length} tracklets, ${labelled.length} with an identity ` +
       `(${labelled.filter((t) => t.detectionIds.length >= 3).length} of ≥ 3 detections)`,
   );
@@ -151,7 +186,8 @@ for (const spec of args) {
   const byIdentity = new Map<string, Float32Array[]>();
   observations.forEach((o, i) => {
     const who = identityOf[i];
-    const u = o.embedding && normalised(o.embedding);
+    const v = o.reid ?? o.embedding;
+    const u = v && normalised(v);
     if (who && u) byIdentity.set(who, [...(byIdentity.get(who) ?? []), u]);
   });
   const names = [...byIdentity.keys()].sort();
@@ -176,9 +212,10 @@ for (const spec of args) {
   }
 
   const grouping = await groupUnits(
-    tracking.tracklets.map((t) => ({ embedding: t.embedding })),
+    tracking.tracklets.map((t) => ({ ...unitOf(t.embedding, t.reid), support: t.detectionIds.length })),
     { ...record.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
+    { reidMaxDiameter, reidMinSupport },
   );
   for (const cap of caps) {
     // What a cap would do: each group cut by complete linkage at `cap` (no two tracklets of a part
@@ -196,7 +233,7 @@ for (const spec of args) {
 /** Splits each group (label ≥ 0) by complete linkage cut at `cap` (cosine distance of the means). */
 function capGroups(
   labels: Int32Array,
-  tracklets: readonly { embedding: Float32Array | null }[],
+  tracklets: readonly { embedding: Float32Array | null; reid: Float32Array | null }[],
   cap: number,
 ): Int32Array {
   const out = Int32Array.from(labels);
@@ -209,7 +246,14 @@ function capGroups(
     let parts = members.map((t) => [t]);
     const diameter = (a: number[], b: number[]) =>
       Math.max(
-        ...a.flatMap((x) => b.map((y) => cosineDistance(tracklets[x]!.embedding!, tracklets[y]!.embedding!))),
+        ...a.flatMap((x) =>
+          b.map((y) =>
+            cosineDistance(
+              tracklets[x]!.reid ?? tracklets[x]!.embedding!,
+              tracklets[y]!.reid ?? tracklets[y]!.embedding!,
+            ),
+          ),
+        ),
       );
     for (;;) {
       let best: [number, number, number] | null = null;

@@ -2,7 +2,7 @@ import { buildTracklets, xyxyToXywh, type TrackerOptionsInput } from '@orion/tra
 import type { ClusterJobData } from '@orion/shared';
 import type { Member } from './build-entities.js';
 import type { GatheredObservation } from './gather.js';
-import { groupUnits } from './group.js';
+import { REID_MAX_GROUP_DIAMETER, REID_MIN_SUPPORT, groupUnits, unitOf } from './group.js';
 
 /** What association needs of a clustering run. */
 export type AssociationRun = Pick<ClusterJobData, 'association' | 'noise' | 'clustering'> & {
@@ -31,6 +31,7 @@ export function trackletsOf(observations: GatheredObservation[], tracker: Tracke
       label: o.detection.label,
       score: o.detection.score,
       embedding: o.embedding,
+      reid: o.reid ?? null,
     })),
     tracker,
   );
@@ -43,9 +44,10 @@ async function associateByTracklets(
 ): Promise<Grouped> {
   const tracking = trackletsOf(observations, tracker);
   const grouping = await groupUnits(
-    tracking.tracklets.map((t) => ({ embedding: t.embedding })),
+    tracking.tracklets.map((t) => ({ ...unitOf(t.embedding, t.reid), support: t.detectionIds.length })),
     { ...job.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
+    { reidMaxDiameter: REID_MAX_GROUP_DIAMETER, reidMinSupport: REID_MIN_SUPPORT },
   );
   const trackletMembers = new Map<number, Member[]>();
   observations.forEach((obs, i) => {
@@ -80,7 +82,7 @@ async function associateByObservations(
   job: AssociationRun,
 ): Promise<Grouped> {
   const grouping = await groupUnits(
-    observations.map((o) => ({ embedding: o.embedding })),
+    observations.map((o) => unitOf(o.embedding, o.reid ?? null)),
     job.clustering,
   );
   const byGroup = new Map<number, Member[]>();

@@ -1,10 +1,11 @@
 import {
   parseEmbeddingsIndex,
+  shardReid,
   readShardDetections,
   unpackEmbeddings,
   videoKeys,
   type Detection,
-  type EmbeddingKind,
+  type ClusterEmbedding,
   type ObjectStore,
   type StoredVerification,
 } from '@orion/shared';
@@ -18,6 +19,8 @@ export interface GatheredObservation {
   verification: StoredVerification | null;
   /** The embedding chosen for clustering (vision or multimodal); null when the crop had none. */
   embedding: Float32Array | null;
+  /** The re-id vector (for classes the re-id model embeds, e.g. person); null for others and old shards. */
+  reid?: Float32Array | null;
 }
 
 export interface GatheredVideo {
@@ -28,13 +31,17 @@ export interface GatheredVideo {
 /**
  * Reads every shard's detections and embeddings (a few requests per shard) and joins them by
  * detection id. A shard without embeddings for the asked kind is an error: the run cannot be honest.
+ * With `reid`, re-id vectors come along where the shard has them; shards without any (old ones, or
+ * REID_MODEL=none) give the vision embedding alone, as a `vision` run would.
  */
 export async function gatherVideo(
   store: ObjectStore,
   videoId: string,
   shardCount: number,
-  kind: EmbeddingKind,
+  embedding: ClusterEmbedding,
 ): Promise<GatheredVideo> {
+  // `reid`: the vision embedding for every crop, and the re-id vectors where a shard has them.
+  const kind = embedding === 'reid' ? 'vision' : embedding;
   const observations: GatheredObservation[] = [];
   let model: GatheredVideo['model'] | undefined;
   for (let shard = 0; shard < shardCount; shard++) {
@@ -46,6 +53,7 @@ export async function gatherVideo(
     ]);
     const index = parseEmbeddingsIndex(indexRaw, keys.embeddingsIndex);
     const embeddings = unpackEmbeddings(index, bin, keys.embeddings);
+    const reid = embedding === 'reid' ? shardReid(index, bin, keys.embeddings) : null;
     if (!embeddings.has(kind)) {
       throw new Error(
         `shard ${shard} has no ${kind} embeddings (was USE_MULTIMODAL_EMBEDDINGS on when it was embedded?)`,
@@ -61,6 +69,7 @@ export async function gatherVideo(
         detection,
         verification: row === undefined ? null : (index.observations[row]!.verification ?? null),
         embedding: row === undefined ? null : embeddings.row(kind, row),
+        reid: row === undefined ? null : (reid?.vector(row) ?? null),
       });
     }
   }

@@ -33,6 +33,13 @@ export type JobPhase = (typeof JOB_PHASES)[number];
 export const EMBEDDING_KINDS = ['vision', 'multimodal'] as const;
 export type EmbeddingKind = (typeof EMBEDDING_KINDS)[number];
 
+/**
+ * The vectors a clustering run compares: a stored embedding kind, or `reid`: the re-id vectors for
+ * observations that have one (REID_CLASSES, e.g. person) and the vision embedding for the rest.
+ */
+export const CLUSTER_EMBEDDINGS = [...EMBEDDING_KINDS, 'reid'] as const;
+export type ClusterEmbedding = (typeof CLUSTER_EMBEDDINGS)[number];
+
 /** Image embedders: `clip` (image–text) or `vision` (an ImageNet backbone). */
 export const EMBEDDING_BACKENDS = ['clip', 'vision'] as const;
 export type EmbeddingBackend = (typeof EMBEDDING_BACKENDS)[number];

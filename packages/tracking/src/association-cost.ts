@@ -7,6 +7,7 @@ export interface Candidate {
   box: BoxXywh;
   label: string;
   embedding: Float32Array | null;
+  reid: Float32Array | null;
 }
 
 /**
@@ -21,7 +22,9 @@ export interface Candidate {
  * track's majority adds `classSwitchCost`.
  *
  * Gates: Mahalanobis distance over `maxMahalanobis`, cosine distance over `maxAppearanceDistance`, a
- * class switch when `classSwitchCost` is null.
+ * class switch when `classSwitchCost` is null. Where both sides have a re-id vector, it replaces the
+ * embedding, with its own weight and gate (`reidAppearanceWeight`, `reidMaxAppearanceDistance`): the
+ * two vector kinds have different distance scales.
  */
 export function associationCosts(
   tracks: readonly Track[],
@@ -39,10 +42,13 @@ export function associationCosts(
       const d2 = track.mahalanobis(c.box);
       if (!(d2 <= options.maxMahalanobis)) return Infinity;
       const motion = d2 / options.maxMahalanobis;
-      const appearance = withAppearance ? track.appearanceDistance(c.embedding) : null;
+      if (!withAppearance) return motion + classCost;
+      const reid = track.reidDistance(c.reid);
+      const appearance = reid ?? track.appearanceDistance(c.embedding);
       if (appearance === null) return motion + classCost;
-      if (appearance > options.maxAppearanceDistance) return Infinity;
-      const w = options.appearanceWeight;
+      const gate = reid === null ? options.maxAppearanceDistance : options.reidMaxAppearanceDistance;
+      if (appearance > gate) return Infinity;
+      const w = reid === null ? options.appearanceWeight : options.reidAppearanceWeight;
       return (1 - w) * motion + w * appearance + classCost;
     }),
   );

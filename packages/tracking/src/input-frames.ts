@@ -27,11 +27,14 @@ export class TrackingInputError extends Error {
 export function validateAndGroup<Id>(detections: readonly TrackDetection<Id>[]): {
   frames: InputFrame[];
   embeddings: (Float32Array | null)[];
+  reids: (Float32Array | null)[];
 } {
   const ids = new Set<Id>();
   const byFrame = new Map<number, InputFrame>();
   const embeddings: (Float32Array | null)[] = [];
+  const reids: (Float32Array | null)[] = [];
   let dimension: number | undefined;
+  let reidDimension: number | undefined;
   detections.forEach((d, i) => {
     const name = `detection ${i} (id ${String(d.id)})`;
     if (ids.has(d.id)) throw new TrackingInputError(`${name}: the id is used by another detection`);
@@ -64,6 +67,21 @@ export function validateAndGroup<Id>(detections: readonly TrackDetection<Id>[]):
     }
     embeddings.push(embedding);
 
+    let reid: Float32Array | null = null;
+    if (d.reid != null) {
+      if (!(d.reid instanceof Float32Array))
+        throw new TrackingInputError(`${name}: reid must be a Float32Array`);
+      reidDimension ??= d.reid.length;
+      if (d.reid.length !== reidDimension || reidDimension === 0) {
+        throw new TrackingInputError(
+          `${name}: reid has ${d.reid.length} dimensions, others ${reidDimension}`,
+        );
+      }
+      reid = normalised(d.reid);
+      if (!reid) throw new TrackingInputError(`${name}: reid is zero or not finite`);
+    }
+    reids.push(reid);
+
     const frame = byFrame.get(d.frame);
     if (!frame) {
       byFrame.set(d.frame, { frame: d.frame, t: d.t, detections: [i] });
@@ -84,5 +102,5 @@ export function validateAndGroup<Id>(detections: readonly TrackDetection<Id>[]):
       );
     }
   }
-  return { frames, embeddings };
+  return { frames, embeddings, reids };
 }

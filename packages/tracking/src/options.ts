@@ -26,6 +26,13 @@ export interface TrackerOptions {
    * detection both have one; the rest goes to motion (the Mahalanobis distance over its gate). Default 0.3.
    */
   appearanceWeight: number;
+  /**
+   * `appearanceWeight` for pairs compared by re-id vectors (a track and a detection that both have
+   * one). Default 0.5 (docs/clustering.md shows how it was measured).
+   */
+  reidAppearanceWeight: number;
+  /** `maxAppearanceDistance` for pairs compared by re-id vectors. Default 0.5. */
+  reidMaxAppearanceDistance: number;
   /** A first-pass pair is only made below this cost (motion, or motion and appearance mixed). Default 0.75. */
   matchThreshold: number;
   /** A second-pass (low-score) pair is only made below this motion cost. Default 0.5. */
@@ -66,6 +73,8 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   minHits: 2,
   maxLostSeconds: 1.5,
   appearanceWeight: 0.3,
+  reidAppearanceWeight: 0.5,
+  reidMaxAppearanceDistance: 0.5,
   matchThreshold: 0.75,
   lowScoreMatchThreshold: 0.5,
   maxMahalanobis: CHI2_4DOF_99,
@@ -90,6 +99,8 @@ export function resolveTrackerOptions(input: TrackerOptionsInput = {}): TrackerO
   if (!Number.isInteger(o.minHits) || o.minHits < 1) fail('minHits', o.minHits, 'a whole number ≥ 1');
   positive('maxLostSeconds', o.maxLostSeconds, true);
   inRange('appearanceWeight', o.appearanceWeight, 0, 1);
+  inRange('reidAppearanceWeight', o.reidAppearanceWeight, 0, 1);
+  inRange('reidMaxAppearanceDistance', o.reidMaxAppearanceDistance, 0, 2);
   positive('matchThreshold', o.matchThreshold);
   positive('lowScoreMatchThreshold', o.lowScoreMatchThreshold);
   positive('maxMahalanobis', o.maxMahalanobis);

@@ -1,7 +1,7 @@
 import type { BoxXywh } from './box.js';
 import { KalmanBox } from './kalman-box.js';
 import type { TrackerOptions } from './options.js';
-import { dot } from './vector.js';
+import { RunningAppearance } from './running-appearance.js';
 
 export type TrackState = 'tentative' | 'confirmed' | 'lost';
 
@@ -16,7 +16,9 @@ export class Track {
   /** Time the motion model's state refers to. */
   private stateTime: number;
   private readonly kalman: KalmanBox;
-  private appearance: Float32Array | null;
+  private readonly appearance: RunningAppearance;
+  /** Re-id appearance, for classes a re-id model embeds; preferred over `appearance` where both sides have it. */
+  private readonly reidAppearance: RunningAppearance;
   private readonly labelCounts = new Map<string, number>();
   private majority: string;
 
@@ -26,10 +28,12 @@ export class Track {
     t: number,
     label: string,
     embedding: Float32Array | null,
+    reid: Float32Array | null,
     private readonly options: TrackerOptions,
   ) {
     this.kalman = new KalmanBox(box, options.motion);
-    this.appearance = embedding ? embedding.slice() : null;
+    this.appearance = new RunningAppearance(embedding);
+    this.reidAppearance = new RunningAppearance(reid);
     this.state = options.minHits <= 1 ? 'confirmed' : 'tentative';
     this.lastSeen = t;
     this.stateTime = t;
@@ -55,7 +59,12 @@ export class Track {
 
   /** Cosine distance (1 − cos) of the running appearance to a unit embedding; null if either is missing. */
   appearanceDistance(embedding: Float32Array | null): number | null {
-    return this.appearance && embedding ? 1 - dot(this.appearance, embedding) : null;
+    return this.appearance.distance(embedding);
+  }
+
+  /** Cosine distance of the running re-id vector to a unit re-id vector; null if either is missing. */
+  reidDistance(reid: Float32Array | null): number | null {
+    return this.reidAppearance.distance(reid);
   }
 
   /** The class most of its detections so far had. */
@@ -64,24 +73,18 @@ export class Track {
   }
 
   /** Adds a matched detection: corrects the motion model, blends the appearance, counts the class. */
-  add(detection: number, box: BoxXywh, t: number, label: string, embedding: Float32Array | null): void {
+  add(
+    detection: number,
+    box: BoxXywh,
+    t: number,
+    label: string,
+    embedding: Float32Array | null,
+    reid: Float32Array | null,
+  ): void {
     this.kalman.update(box);
-    if (embedding) {
-      if (!this.appearance) {
-        this.appearance = embedding.slice();
-      } else {
-        const keep = Math.exp(-(t - this.lastSeen) / this.options.appearanceMemorySeconds);
-        let sum = 0;
-        for (let i = 0; i < embedding.length; i++) {
-          const x = keep * this.appearance[i]! + (1 - keep) * embedding[i]!;
-          this.appearance[i] = x;
-          sum += x * x;
-        }
-        // Two unit vectors never average to zero unless opposite; keep the old one then.
-        const norm = Math.sqrt(sum);
-        if (norm > 0) for (let i = 0; i < embedding.length; i++) this.appearance[i]! /= norm;
-      }
-    }
+    const keep = Math.exp(-(t - this.lastSeen) / this.options.appearanceMemorySeconds);
+    this.appearance.blend(embedding, keep);
+    this.reidAppearance.blend(reid, keep);
     const count = (this.labelCounts.get(label) ?? 0) + 1;
     this.labelCounts.set(label, count);
     if (count > (this.labelCounts.get(this.majority) ?? 0)) this.majority = label;

@@ -28,11 +28,12 @@ export function buildTracklets<Id>(
   optionsInput: TrackerOptionsInput = {},
 ): TrackingResult<Id> {
   const options = resolveTrackerOptions(optionsInput);
-  const { frames, embeddings } = validateAndGroup(detections);
+  const { frames, embeddings, reids } = validateAndGroup(detections);
   const candidate = (i: number): Candidate => ({
     box: detections[i]!.box,
     label: detections[i]!.label,
     embedding: embeddings[i]!,
+    reid: reids[i]!,
   });
 
   const finished: number[][] = [];
@@ -60,7 +61,7 @@ export function buildTracklets<Id>(
       const costs = associationCosts(pool, dets.map(candidate), options, withAppearance);
       for (const [r, c] of assignWithCostLimit(costs, dets.length, maxCost).matches) {
         const d = detections[dets[c]!]!;
-        pool[r]!.add(dets[c]!, d.box, t, d.label, embeddings[dets[c]!]!);
+        pool[r]!.add(dets[c]!, d.box, t, d.label, embeddings[dets[c]!]!, reids[dets[c]!]!);
         matched.add(pool[r]!);
         used.add(dets[c]!);
       }
@@ -93,7 +94,7 @@ export function buildTracklets<Id>(
       if (used.has(i)) continue;
       const d = detections[i]!;
       if (d.score >= options.newTrackScore) {
-        live.push(new Track(i, d.box, t, d.label, embeddings[i]!, options));
+        live.push(new Track(i, d.box, t, d.label, embeddings[i]!, reids[i]!, options));
       } else {
         finished.push([i]);
       }
@@ -102,7 +103,7 @@ export function buildTracklets<Id>(
   }
   for (const track of live) finished.push(track.detections);
 
-  const { tracklets, trackletOfIndex } = summariseTracklets(detections, embeddings, frames, finished);
+  const { tracklets, trackletOfIndex } = summariseTracklets(detections, embeddings, frames, finished, reids);
   const trackletOf = new Map<Id, number>(detections.map((d, i) => [d.id, trackletOfIndex[i]!]));
   return { tracklets, trackletOfIndex, trackletOf, cannotLink: cannotLinkPairs(tracklets) };
 }

@@ -33,6 +33,7 @@ export function summariseTracklets<Id>(
   embeddings: readonly (Float32Array | null)[],
   frames: readonly InputFrame[],
   groups: readonly number[][],
+  reids: readonly (Float32Array | null)[] = [],
 ): { tracklets: Tracklet<Id>[]; trackletOfIndex: Int32Array } {
   const quality = appearanceQuality(detections, frames);
   const byTime = (a: number, b: number) => detections[a]!.frame - detections[b]!.frame || a - b;
@@ -57,6 +58,7 @@ export function summariseTracklets<Id>(
         : best,
     );
     const { embedding, weight } = weightedMean(members, embeddings, quality);
+    const reid = reids.length ? weightedMean(members, reids, quality).embedding : null;
     return {
       id,
       label,
@@ -70,6 +72,7 @@ export function summariseTracklets<Id>(
       meanScore: scoreSum / members.length,
       embedding,
       embeddingWeight: weight,
+      reid,
     };
   });
   return { tracklets, trackletOfIndex };

@@ -16,6 +16,12 @@ export interface TrackDetection<Id = string | number> {
   score: number;
   /** Appearance embedding (any length, the same for all; normalised here, a zero vector is refused). */
   embedding?: Float32Array | null;
+  /**
+   * Re-identification vector (any length, the same for all; normalised here), for classes a re-id
+   * model embeds. Where a track and a detection both have one, the appearance cost uses it (with the
+   * `reid*` settings) instead of `embedding`.
+   */
+  reid?: Float32Array | null;
 }
 
 export interface Tracklet<Id = string | number> {
@@ -42,6 +48,8 @@ export interface Tracklet<Id = string | number> {
   embedding: Float32Array | null;
   /** Sum of those quality weights: how much appearance evidence backs `embedding`. */
   embeddingWeight: number;
+  /** The same quality-weighted mean of the detections' re-id vectors; null when none had one. */
+  reid: Float32Array | null;
 }
 
 export interface TrackingResult<Id = string | number> {

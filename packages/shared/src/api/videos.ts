@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import {
   ASSOCIATION_MODES,
   CLUSTER_SELECTION_METHODS,
-  EMBEDDING_KINDS,
+  CLUSTER_EMBEDDINGS,
   JOB_PHASES,
   NOISE_POLICIES,
   STATUS_STAGES,
@@ -231,7 +231,7 @@ export const ReclusterBody = Type.Object(
     minSamples: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
     clusterSelectionEpsilon: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
     clusterSelectionMethod: Type.Optional(literalUnion(CLUSTER_SELECTION_METHODS)),
-    embedding: Type.Optional(literalUnion(EMBEDDING_KINDS)),
+    embedding: Type.Optional(literalUnion(CLUSTER_EMBEDDINGS)),
     association: Type.Optional(literalUnion(ASSOCIATION_MODES)),
     noise: Type.Optional(literalUnion(NOISE_POLICIES)),
   },

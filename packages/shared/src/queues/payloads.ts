@@ -6,7 +6,7 @@ import {
   ASSOCIATION_MODES,
   CALLBACK_EVENTS,
   CLUSTER_SELECTION_METHODS,
-  EMBEDDING_KINDS,
+  CLUSTER_EMBEDDINGS,
   NOISE_POLICIES,
 } from '../vocabulary.js';
 
@@ -59,7 +59,7 @@ export const clusteringSettingsSchema = z
 /** How one clustering run groups a video's observations: what a recluster may change. */
 export const runSettingsSchema = z
   .object({
-    embedding: z.enum(EMBEDDING_KINDS),
+    embedding: z.enum(CLUSTER_EMBEDDINGS),
     association: z.enum(ASSOCIATION_MODES),
     noise: z.enum(NOISE_POLICIES),
     clustering: clusteringSettingsSchema,
