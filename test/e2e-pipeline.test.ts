@@ -564,7 +564,7 @@ describe('orion CLI against the real stack', () => {
         expect(table.stdout).toContain(`│ ${out.tracklets.idf1.toFixed(3)} `);
       }
     }
-  });
+  }, 240_000);
 
   it('scores the Intel one-by-one video against its visits ground truth (orion eval --gt-format visits, 2 fps)', async () => {
     const gt = oneByOne.visits;
@@ -600,7 +600,7 @@ describe('orion CLI against the real stack', () => {
     );
     for (const who of ['A', 'B', 'C', 'D', 'E', 'F'])
       expect(table.stdout).toMatch(new RegExp(`│ ${who} \\(person\\)`));
-  });
+  }, 240_000);
 
   it('reunites people who leave and come back (the one-by-one video re-cut so that each person returns)', async () => {
     // Nobody comes back in the fixture itself, so each of its six visits is cut in two halves and the

@@ -137,7 +137,7 @@ export default async function queueRoutes(app: App) {
         await retryVideo(record.id, { redis, queues, videos });
         return reply.status(202).send({ id: String(job.id), retried: true as const });
       }
-      if (!failed) throw badRequest(`Job ${req.params.jobId} is not failed`);
+      // Its video is running (or was just retried by another request): nothing to retry now.
       if (record && !isTerminalState(record.state)) {
         throw new HttpError(
           409,
@@ -145,6 +145,7 @@ export default async function queueRoutes(app: App) {
           `Video ${record.id} is still running its other jobs: retry once it has failed`,
         );
       }
+      if (!failed) throw badRequest(`Job ${req.params.jobId} is not failed`);
       await job.retry('failed');
       return reply.status(202).send({ id: String(job.id), retried: true as const });
     },
