@@ -61,7 +61,10 @@ async function waitForState(id: string, state: 'completed' | 'failed', timeoutMs
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await (await api.request(`/v1/videos/${id}`)).json();
-    if (status.state === state && (state === 'failed' || status.percent === 100)) return status;
+    // Finished means recorded by finalize (finishedAt): a live failure shows before that, and a retry
+    // then answers 409 "still recording its outcome".
+    if (status.state === state && status.finishedAt && (state === 'failed' || status.percent === 100))
+      return status;
     if (Date.now() > deadline) throw new Error(`video ${id} not ${state}: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
