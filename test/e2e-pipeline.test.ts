@@ -221,7 +221,7 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ clusterSelectionEpsilon: 0.5 }),
+        body: JSON.stringify({ embedding: 'vision', clusterSelectionEpsilon: 0.5 }),
       },
       '/v1/videos/{id}/recluster',
     );
@@ -229,7 +229,9 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
     const after = await waitFor(ids.tud!, (s) => !s.pendingRunId);
     expect(after.runId).toBe(res.body.runId);
     expect(after.runId).not.toBe(before.runId);
-    expect(after.counts.entities).not.toBe(before.counts.entities);
+    // People were compared by re-id vectors (the default where the embed stage makes them); now not.
+    expect(before.embedding).toBe('reid');
+    expect(after.embedding).toBe('vision');
     const entities = await api(`/v1/videos/${ids.tud}/entities?limit=500`);
     expect(entities.body.runId).toBe(after.runId);
     expect(entities.body.total).toBe(after.counts.entities);
@@ -488,13 +490,15 @@ describe('orion CLI against the real stack', () => {
         video,
       ]);
       expect(res.code, res.stderr).toBe(0);
-      const out = JSON.parse(res.stdout) as Record<'tracklets' | 'observations', MotModeScores> & {
+      type EvalOutput = Record<'tracklets' | 'observations', MotModeScores> & {
         default: string;
+        embedding: string;
         videoId: string;
       };
+      const out = JSON.parse(res.stdout) as EvalOutput;
       const f = (v: number) => v.toFixed(3);
       console.log(
-        `orion eval TUD-Campus @${fps} fps: ` +
+        `orion eval TUD-Campus @${fps} fps, ${out.embedding} vectors: ` +
           (['tracklets', 'observations'] as const)
             .map(
               (m) =>
@@ -506,6 +510,7 @@ describe('orion CLI against the real stack', () => {
           `; recall ${f(out.tracklets.recall)}, precision ${f(out.tracklets.precision)}`,
       );
       expect(out.default).toBe('tracklets');
+      expect(out.embedding).toBe('reid');
       expect(out.tracklets.identities).toBe(8);
       for (const m of ['tracklets', 'observations'] as const) {
         for (const k of ['idf1', 'idp', 'idr', 'hota', 'detA', 'assA'] as const) {
@@ -515,14 +520,36 @@ describe('orion CLI against the real stack', () => {
         expect(out[m].mota).toBeLessThanOrEqual(1);
         expect(out[m].entitiesPerIdentity).toBeCloseTo(out[m].entitiesMatched / 8, 12);
       }
-      if (fps === 25) {
-        expect(out.tracklets.ari).toBeGreaterThanOrEqual(0.7);
-        expect(out.tracklets.entitiesMatched).toBeGreaterThanOrEqual(6);
-        expect(out.tracklets.entitiesMatched).toBeLessThanOrEqual(10);
-      }
-      // Tracklets first beats appearance alone.
-      expect(out.tracklets.ari).toBeGreaterThan(out.observations.ari);
-      expect(out.tracklets.idf1).toBeGreaterThan(out.observations.idf1);
+      // Person entities within ±30 % of the 8 identities, at both rates.
+      expect(out.tracklets.entitiesMatched).toBeGreaterThanOrEqual(6);
+      expect(out.tracklets.entitiesMatched).toBeLessThanOrEqual(10);
+      expect(out.tracklets.ari).toBeGreaterThanOrEqual(0.75);
+
+      // The same stored detections compared by MobileNetV2 features alone (the "before"): re-id
+      // vectors do at least as well on ARI and IDF1.
+      const general = await orion(['eval', '--gt', gt, '--json', '--embedding', 'vision', out.videoId]);
+      expect(general.code, general.stderr).toBe(0);
+      const v = JSON.parse(general.stdout) as EvalOutput;
+      expect(v.embedding).toBe('vision');
+      console.log(
+        `orion eval TUD-Campus @${fps} fps, vision vectors: ` +
+          (['tracklets', 'observations'] as const)
+            .map(
+              (m) =>
+                `${m}: ARI ${f(v[m].ari)}, ${v[m].entitiesMatched} entities, IDF1 ${f(v[m].idf1)}, MOTA ${f(v[m].mota)}, ` +
+                `ID switches ${v[m].idSwitches}, HOTA ${f(v[m].hota)} (DetA ${f(v[m].detA)}, AssA ${f(v[m].assA)})`,
+            )
+            .join('; '),
+      );
+      expect(out.tracklets.ari).toBeGreaterThanOrEqual(v.tracklets.ari);
+      expect(out.tracklets.idf1).toBeGreaterThanOrEqual(v.tracklets.idf1);
+      // eval put the video's own vectors back.
+      expect((await api(`/v1/videos/${out.videoId}`)).body.embedding).toBe('reid');
+      // With the general embedding, tracklets first beats appearance alone by far. Re-id vectors bring
+      // appearance alone close on this 3 s crowd (docs/clustering.md); the one-by-one test below shows
+      // where it still splits people and tracklets do not.
+      expect(v.tracklets.ari).toBeGreaterThan(v.observations.ari);
+      expect(v.tracklets.idf1).toBeGreaterThan(v.observations.idf1);
 
       // The exported file, read back and scored, gives what eval printed for the current mode.
       const rows = parseMotResults(await readFile(exported, 'utf8'));
@@ -564,43 +591,83 @@ describe('orion CLI against the real stack', () => {
         expect(table.stdout).toContain(`│ ${out.tracklets.idf1.toFixed(3)} `);
       }
     }
-  }, 240_000);
+  }, 300_000);
 
-  it('scores the Intel one-by-one video against its visits ground truth (orion eval --gt-format visits, 2 fps)', async () => {
+  it('scores the Intel one-by-one video against its visits ground truth (orion eval --gt-format visits, 2 and 4 fps): no entity holds two people', async () => {
     const gt = oneByOne.visits;
     const video = oneByOne.video();
-    const res = await orion(['eval', '--gt-format', 'visits', '--gt', gt, '--fps', '2', '--json', video]);
-    expect(res.code, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout) as VisitScores;
-    const t = out.tracklets;
-    console.log(
-      `orion eval one-by-one @2 fps (visits): tracklets: ${t.entitiesMatched} entities / ${t.identities} identities, ` +
-        `ARI ${t.ari.toFixed(3)}, purity ${t.purity.toFixed(3)}, visits split ${t.splitVisits}, entities merging ${t.mergingEntities}; ` +
-        `per visit ${t.perVisit.map((v) => `${v.identity}→${v.majorityEntity} (${v.majorityShare.toFixed(2)})`).join(' ')}; ` +
-        `observations mode: ${out.observations.entitiesMatched} entities, ARI ${out.observations.ari.toFixed(3)}`,
-    );
-    expect(t).toMatchObject({ visits: 6, identities: 6, returningIdentities: 0 });
-    // No boxes in visits ground truth: the box-based tracking metrics are null, not made up.
-    expect(t).toMatchObject({ idf1: null, mota: null, idSwitches: null, hota: null, detA: null, assA: null });
-    expect(t.entitiesPerIdentity).toBeCloseTo(t.entitiesMatched / 6, 12);
-    expect(t.outside).toBeLessThanOrEqual(0.05 * t.inVisits);
-    // Tracklets follow each person through their visit: one entity holds (nearly) all of it.
-    for (const v of t.perVisit) expect(v.majorityShare, v.identity).toBeGreaterThanOrEqual(0.9);
-    // Not asserted: that no entity holds two of these six different people. With MobileNetV2 features
-    // some do (B and D, both in black from behind, are closer than fragments of one person; see
-    // docs/clustering.md), so HDBSCAN joins them.
+    const line = (name: string, t: VisitModeScores) =>
+      `${name}: ${t.entitiesMatched} entities / ${t.identities} identities, ARI ${t.ari.toFixed(3)}, purity ${t.purity.toFixed(3)}, ` +
+      `visits split ${t.splitVisits}, entities merging ${t.mergingEntities}`;
+    for (const fps of [2, 4]) {
+      const res = await orion([
+        'eval',
+        '--gt-format',
+        'visits',
+        '--gt',
+        gt,
+        '--fps',
+        String(fps),
+        '--json',
+        video,
+      ]);
+      expect(res.code, res.stderr).toBe(0);
+      const out = JSON.parse(res.stdout) as VisitScores & { embedding: string };
+      const t = out.tracklets;
+      const general = await orion([
+        'eval',
+        '--gt-format',
+        'visits',
+        '--gt',
+        gt,
+        '--json',
+        '--embedding',
+        'vision',
+        out.videoId,
+      ]);
+      expect(general.code, general.stderr).toBe(0);
+      const v = JSON.parse(general.stdout) as VisitScores;
+      console.log(
+        `orion eval one-by-one @${fps} fps (visits), ${out.embedding} vectors: ${line('tracklets', t)}; ` +
+          `per visit ${t.perVisit.map((x) => `${x.identity}→${x.majorityEntity} (${x.majorityShare.toFixed(2)})`).join(' ')}; ` +
+          `${line('observations', out.observations)} | vision vectors: ${line('tracklets', v.tracklets)}; ${line('observations', v.observations)}`,
+      );
+      expect(out.embedding).toBe('reid');
+      expect(t).toMatchObject({ visits: 6, identities: 6, returningIdentities: 0 });
+      // No boxes in visits ground truth: the box-based tracking metrics are null, not made up.
+      expect(t).toMatchObject({
+        idf1: null,
+        mota: null,
+        idSwitches: null,
+        hota: null,
+        detA: null,
+        assA: null,
+      });
+      expect(t.entitiesPerIdentity).toBeCloseTo(t.entitiesMatched / 6, 12);
+      expect(t.outside).toBeLessThanOrEqual(0.05 * t.inVisits);
+      // Tracklets follow each person through their visit: one entity holds (nearly) all of it.
+      for (const x of t.perVisit)
+        expect(x.majorityShare, `${fps} fps ${x.identity}`).toBeGreaterThanOrEqual(0.9);
+      // Six different people, B and D both in black from behind: with re-id vectors no entity holds
+      // two of them (MobileNetV2 features joined B with D and A with E: docs/clustering.md).
+      expect(t.mergingEntities, `${fps} fps`).toBe(0);
+      expect(t.ari, `${fps} fps`).toBeGreaterThanOrEqual(0.9);
+      expect(t.ari, `${fps} fps`).toBeGreaterThan(v.tracklets.ari);
 
-    // The table for people has the visit columns and one row per visit.
-    const table = await orion(['eval', '--gt-format', 'visits', '--gt', gt, out.videoId]);
-    expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/6 visits of 6 identities/);
-    expect(table.stdout).toMatch(/visits split.*entities merging.*returning reunited/);
-    expect(table.stdout).toMatch(
-      /IDF1, MOTA, ID switches and HOTA do not apply: visits ground truth has no boxes/,
-    );
-    for (const who of ['A', 'B', 'C', 'D', 'E', 'F'])
-      expect(table.stdout).toMatch(new RegExp(`│ ${who} \\(person\\)`));
-  }, 240_000);
+      if (fps === 2) {
+        // The table for people has the visit columns and one row per visit.
+        const table = await orion(['eval', '--gt-format', 'visits', '--gt', gt, out.videoId]);
+        expect(table.code, table.stderr).toBe(0);
+        expect(table.stdout).toMatch(/6 visits of 6 identities, reid vectors/);
+        expect(table.stdout).toMatch(/visits split.*entities merging.*returning reunited/);
+        expect(table.stdout).toMatch(
+          /IDF1, MOTA, ID switches and HOTA do not apply: visits ground truth has no boxes/,
+        );
+        for (const who of ['A', 'B', 'C', 'D', 'E', 'F'])
+          expect(table.stdout).toMatch(new RegExp(`│ ${who} \\(person\\)`));
+      }
+    }
+  }, 420_000);
 
   it('reunites people who leave and come back (the one-by-one video re-cut so that each person returns)', async () => {
     // Nobody comes back in the fixture itself, so each of its six visits is cut in two halves and the

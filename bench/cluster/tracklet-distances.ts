@@ -20,7 +20,8 @@
  * are dropped before tracking: the "before" numbers). `--tracker '{"reidAppearanceWeight":0.5}'`
  * passes tracker options, for sweeps of the appearance settings; `--reid-cut 0.1|none` replaces the
  * cluster stage's complete-linkage cut of re-id groups (REID_MAX_GROUP_DIAMETER), `--reid-min-support N`
- * the tracklet length it trusts (REID_MIN_SUPPORT).
+ * the tracklet length it trusts (REID_MIN_SUPPORT), `--no-attach` leaves short fragments where
+ * HDBSCAN put them. VERBOSE=1 also lists each entity's identities and tracklets.
  */
 import { readFile } from 'node:fs/promises';
 import { FsObjectStore, videoKeys, type VideoRecord } from '@orion/shared';
@@ -34,13 +35,17 @@ import {
   xyxyToXywh,
   type TrackerOptionsInput,
 } from '@orion/tracking';
-import { TRACKLET_CLUSTERING, trackletsOf } from '../../apps/cluster-worker/src/associate.js';
+import {
+  TRACKLET_CLUSTERING,
+  trackletGroupOptions,
+  trackletUnits,
+  trackletsOf,
+} from '../../apps/cluster-worker/src/associate.js';
 import { gatherVideo } from '../../apps/cluster-worker/src/gather.js';
 import {
   REID_MAX_GROUP_DIAMETER,
   REID_MIN_SUPPORT,
   groupUnits,
-  unitOf,
 } from '../../apps/cluster-worker/src/group.js';
 import { dot, normalised } from '../../packages/tracking/src/vector.js';
 
@@ -62,6 +67,9 @@ const trackerOptions = JSON.parse(option('--tracker') ?? '{}') as TrackerOptions
 const reidCut = option('--reid-cut') ?? String(REID_MAX_GROUP_DIAMETER);
 const reidMaxDiameter = reidCut === 'none' ? null : Number(reidCut);
 const reidMinSupport = Number(option('--reid-min-support') ?? REID_MIN_SUPPORT);
+// `--no-attach`: short re-id fragments stay where HDBSCAN put them (the "before" of that step).
+const noAttach = args.includes('--no-attach');
+if (noAttach) args.splice(args.indexOf('--no-attach'), 1);
 const caps = (option('--caps') ?? 'none').split(',').map((c) => (c === 'none' ? null : Number(c)));
 if (!storeRoot || args.length === 0) {
   console.error('usage: tracklet-distances.ts --store DIR [--caps none,0.3] mot|visits:GT:VIDEO_ID …');
@@ -212,10 +220,15 @@ for (const spec of args) {
   }
 
   const grouping = await groupUnits(
-    tracking.tracklets.map((t) => ({ ...unitOf(t.embedding, t.reid), support: t.detectionIds.length })),
+    trackletUnits(tracking.tracklets),
     { ...record.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
-    { reidMaxDiameter, reidMinSupport },
+    {
+      ...trackletGroupOptions(trackerOptions),
+      reidMaxDiameter,
+      reidMinSupport,
+      ...(noAttach ? { reidAttach: null } : {}),
+    },
   );
   for (const cap of caps) {
     // What a cap would do: each group cut by complete linkage at `cap` (no two tracklets of a part
@@ -227,6 +240,33 @@ for (const spec of args) {
       return g >= 0 ? `g${g}` : `t${t}`;
     };
     console.log(`  grouping, cap ${cap ?? 'none'}: ${score(entityOf).line}`);
+    if (process.env.VERBOSE) listEntities(tracking, entityOf, identityOf);
+  }
+}
+
+/** VERBOSE: each entity holding a scored observation, with its identities and tracklets. */
+function listEntities(
+  tracking: ReturnType<typeof trackletsOf>,
+  entityOf: (i: number) => string,
+  identityOf: readonly (string | null)[],
+) {
+  const entities = new Map<string, { who: Map<string, number>; tracklets: Map<number, number> }>();
+  identityOf.forEach((who, i) => {
+    const e = entityOf(i);
+    const entry = entities.get(e) ?? { who: new Map(), tracklets: new Map() };
+    entities.set(e, entry);
+    const key = who ?? '-';
+    entry.who.set(key, (entry.who.get(key) ?? 0) + 1);
+    const t = tracking.trackletOfIndex[i]!;
+    entry.tracklets.set(t, (entry.tracklets.get(t) ?? 0) + 1);
+  });
+  for (const [e, { who, tracklets }] of entities) {
+    if (![...who.keys()].some((k) => k !== '-')) continue;
+    const spans = [...tracklets.keys()].map((t) => {
+      const x = tracking.tracklets[t]!;
+      return `t${t}:${x.detectionIds.length}@${x.firstTime.toFixed(1)}–${x.lastTime.toFixed(1)}${x.reid ? '' : '(no reid)'}`;
+    });
+    console.log(`    ${e}: ${[...who].map(([k, n]) => `${k}×${n}`).join(' ')} | ${spans.join(' ')}`);
   }
 }
 

@@ -1,8 +1,15 @@
-import { buildTracklets, xyxyToXywh, type TrackerOptionsInput } from '@orion/tracking';
+import { buildTracklets, resolveTrackerOptions, xyxyToXywh, type TrackerOptionsInput } from '@orion/tracking';
 import type { ClusterJobData } from '@orion/shared';
 import type { Member } from './build-entities.js';
 import type { GatheredObservation } from './gather.js';
-import { REID_MAX_GROUP_DIAMETER, REID_MIN_SUPPORT, groupUnits, unitOf } from './group.js';
+import {
+  REID_MAX_GROUP_DIAMETER,
+  REID_MIN_SUPPORT,
+  groupUnits,
+  unitOf,
+  type GroupOptions,
+  type Unit,
+} from './group.js';
 
 /** What association needs of a clustering run. */
 export type AssociationRun = Pick<ClusterJobData, 'association' | 'noise' | 'clustering'> & {
@@ -37,6 +44,28 @@ export function trackletsOf(observations: GatheredObservation[], tracker: Tracke
   );
 }
 
+/** The units tracklet grouping clusters: each tracklet's vector, length and time span. */
+export function trackletUnits(tracklets: ReturnType<typeof trackletsOf>['tracklets']): Unit[] {
+  return tracklets.map((t) => ({
+    ...unitOf(t.embedding, t.reid),
+    support: t.detectionIds.length,
+    span: [t.firstTime, t.lastTime] as const,
+  }));
+}
+
+/**
+ * How re-id groups are cut and fragments placed: short fragments join a tracklet within the
+ * tracker's own reach (its coasting time and re-id gate), so no new distance is introduced.
+ */
+export function trackletGroupOptions(tracker: TrackerOptionsInput = {}): GroupOptions {
+  const resolved = resolveTrackerOptions(tracker);
+  return {
+    reidMaxDiameter: REID_MAX_GROUP_DIAMETER,
+    reidMinSupport: REID_MIN_SUPPORT,
+    reidAttach: { maxGapSeconds: resolved.maxLostSeconds, maxDistance: resolved.reidMaxAppearanceDistance },
+  };
+}
+
 async function associateByTracklets(
   observations: GatheredObservation[],
   job: AssociationRun,
@@ -44,10 +73,10 @@ async function associateByTracklets(
 ): Promise<Grouped> {
   const tracking = trackletsOf(observations, tracker);
   const grouping = await groupUnits(
-    tracking.tracklets.map((t) => ({ ...unitOf(t.embedding, t.reid), support: t.detectionIds.length })),
+    trackletUnits(tracking.tracklets),
     { ...job.clustering, ...TRACKLET_CLUSTERING },
     tracking.cannotLink,
-    { reidMaxDiameter: REID_MAX_GROUP_DIAMETER, reidMinSupport: REID_MIN_SUPPORT },
+    trackletGroupOptions(tracker),
   );
   const trackletMembers = new Map<number, Member[]>();
   observations.forEach((obs, i) => {

@@ -1,5 +1,6 @@
 import { hdbscanOnThisThread } from '@orion/hdbscan';
 import type { ClusteringSettings } from '@orion/shared';
+import { attachShortUnits, type AttachSettings } from './attach-short-units.js';
 import { cutByCompleteLinkage } from './complete-linkage.js';
 
 /** Which vectors a unit is compared by: the general embedding, or a re-id vector (people). */
@@ -12,6 +13,8 @@ export interface Unit {
   space: VectorSpace;
   /** Detections behind the vector (a tracklet's length); the re-id cut only trusts means of several. */
   support?: number;
+  /** First and last time (s) of a tracklet: short re-id units join a neighbour in time. */
+  span?: readonly [number, number];
 }
 
 /** The unit for a thing with these vectors: its re-id vector where it has one, else its embedding. */
@@ -38,6 +41,11 @@ export interface GroupOptions {
   reidMaxDiameter: number | null;
   /** Units backed by fewer detections than this take no part in the cut's distances. Default 1. */
   reidMinSupport?: number;
+  /**
+   * Short re-id units (support < reidMinSupport) join the group of the closest supported unit within
+   * this time gap and distance (the tracker's own reach), whatever HDBSCAN made of them; null: no.
+   */
+  reidAttach?: AttachSettings | null;
 }
 
 export interface Grouping {
@@ -94,6 +102,12 @@ export async function groupUnits(
         options.reidMaxDiameter,
         options.reidMinSupport ?? 1,
       );
+    }
+    if (space === 'reid' && options.reidAttach) {
+      groupCount = attachShortUnits(members, units, labels, groupCount, cannotLink, {
+        ...options.reidAttach,
+        minSupport: options.reidMinSupport ?? 1,
+      });
     }
   }
   if (cannotLink.length === 0) return { labels, probabilities, groupCount };

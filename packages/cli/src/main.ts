@@ -152,6 +152,11 @@ program
         .map((x) => x.trim())
         .filter(Boolean),
   )
+  .option(
+    '--embedding <vectors>',
+    "score with these vectors instead of the video's own: reid (re-id vectors for people, the vision " +
+      'embedding for the rest), vision or multimodal; the video keeps its own afterwards',
+  )
   .action(async (video: string, o: EvaluateOptions) => {
     await evaluate(client(), video, o);
   });

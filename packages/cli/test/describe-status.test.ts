@@ -26,6 +26,7 @@ const status: VideoStatus = {
   counts: { frames: 10, expectedFrames: 20, detections: 3, entities: 1 },
   runId: 'r1',
   association: 'tracklets',
+  embedding: 'reid',
 };
 
 describe('orion status', () => {

@@ -2,6 +2,13 @@ import type { BoxXywh } from './box.js';
 import type { TrackerOptions } from './options.js';
 import type { Track } from './track.js';
 
+/**
+ * Which pass the costs are for: `active` (high-score detections ↔ tracks seen on the previous sample),
+ * `lost` (what is left ↔ coasting tracks), `low-active` (ByteTrack's low-score pass: motion only) and
+ * `low-lost` (low-score detections ↔ coasting tracks, only where re-id vectors vouch for the pair).
+ */
+export type AssociationPass = 'active' | 'lost' | 'low-active' | 'low-lost';
+
 /** A detection as the cost sees it. */
 export interface Candidate {
   box: BoxXywh;
@@ -24,14 +31,17 @@ export interface Candidate {
  * Gates: Mahalanobis distance over `maxMahalanobis`, cosine distance over `maxAppearanceDistance`, a
  * class switch when `classSwitchCost` is null. Where both sides have a re-id vector, it replaces the
  * embedding, with its own weight and gate (`reidAppearanceWeight`, `reidMaxAppearanceDistance`): the
- * two vector kinds have different distance scales.
+ * two vector kinds have different distance scales. A coasting track's uncertainty has grown, so motion
+ * says less about who it is: its re-id gate is tighter (`reidLostMaxAppearanceDistance`).
  */
 export function associationCosts(
   tracks: readonly Track[],
   candidates: readonly Candidate[],
   options: TrackerOptions,
-  withAppearance: boolean,
+  pass: AssociationPass,
 ): number[][] {
+  const reidGate =
+    pass === 'active' ? options.reidMaxAppearanceDistance : options.reidLostMaxAppearanceDistance;
   return tracks.map((track) =>
     candidates.map((c) => {
       let classCost = 0;
@@ -42,11 +52,13 @@ export function associationCosts(
       const d2 = track.mahalanobis(c.box);
       if (!(d2 <= options.maxMahalanobis)) return Infinity;
       const motion = d2 / options.maxMahalanobis;
-      if (!withAppearance) return motion + classCost;
+      if (pass === 'low-active') return motion + classCost;
       const reid = track.reidDistance(c.reid);
+      // A low-score detection only extends a coasting track on re-id evidence.
+      if (pass === 'low-lost' && reid === null) return Infinity;
       const appearance = reid ?? track.appearanceDistance(c.embedding);
       if (appearance === null) return motion + classCost;
-      const gate = reid === null ? options.maxAppearanceDistance : options.reidMaxAppearanceDistance;
+      const gate = reid === null ? options.maxAppearanceDistance : reidGate;
       if (appearance > gate) return Infinity;
       const w = reid === null ? options.appearanceWeight : options.reidAppearanceWeight;
       return (1 - w) * motion + w * appearance + classCost;

@@ -33,6 +33,11 @@ export interface TrackerOptions {
   reidAppearanceWeight: number;
   /** `maxAppearanceDistance` for pairs compared by re-id vectors. Default 0.5. */
   reidMaxAppearanceDistance: number;
+  /**
+   * The re-id gate for a coasting (lost) track: after a miss its predicted box has spread, so a
+   * neighbour walking beside it passes the motion gate and appearance must decide. Default 0.3.
+   */
+  reidLostMaxAppearanceDistance: number;
   /** A first-pass pair is only made below this cost (motion, or motion and appearance mixed). Default 0.75. */
   matchThreshold: number;
   /** A second-pass (low-score) pair is only made below this motion cost. Default 0.5. */
@@ -75,6 +80,7 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = Object.freeze({
   appearanceWeight: 0.3,
   reidAppearanceWeight: 0.5,
   reidMaxAppearanceDistance: 0.5,
+  reidLostMaxAppearanceDistance: 0.3,
   matchThreshold: 0.75,
   lowScoreMatchThreshold: 0.5,
   maxMahalanobis: CHI2_4DOF_99,
@@ -101,6 +107,7 @@ export function resolveTrackerOptions(input: TrackerOptionsInput = {}): TrackerO
   inRange('appearanceWeight', o.appearanceWeight, 0, 1);
   inRange('reidAppearanceWeight', o.reidAppearanceWeight, 0, 1);
   inRange('reidMaxAppearanceDistance', o.reidMaxAppearanceDistance, 0, 2);
+  inRange('reidLostMaxAppearanceDistance', o.reidLostMaxAppearanceDistance, 0, 2);
   positive('matchThreshold', o.matchThreshold);
   positive('lowScoreMatchThreshold', o.lowScoreMatchThreshold);
   positive('maxMahalanobis', o.maxMahalanobis);

@@ -1,5 +1,5 @@
 import { assignWithCostLimit } from './assignment.js';
-import { associationCosts, type Candidate } from './association-cost.js';
+import { associationCosts, type AssociationPass, type Candidate } from './association-cost.js';
 import { cannotLinkPairs } from './cannot-link.js';
 import { validateAndGroup } from './input-frames.js';
 import { resolveTrackerOptions, type TrackerOptionsInput } from './options.js';
@@ -16,7 +16,8 @@ import type { TrackDetection, TrackingResult } from './types.js';
  *    cost, gated, solved optimally (Hungarian) with a cost limit; tracks matched on the previous
  *    sample (and new ones) choose first, coasting tracks then take what is left;
  * 3. second pass (ByteTrack): low-score detections ↔ the confirmed tracks left that were matched on
- *    the previous sample, motion only;
+ *    the previous sample, motion only; then the low-score detections left ↔ coasting tracks, only
+ *    where both have re-id vectors within the coasting gate (occluded people score low);
  * 4. unmatched tentative tracks end, unmatched confirmed tracks coast (lost) until `maxLostSeconds`
  *    after their last detection; unmatched detections scoring ≥ `newTrackScore` start tracks, any
  *    other leftover becomes a one-detection tracklet.
@@ -57,8 +58,8 @@ export function buildTracklets<Id>(
     });
     const matched = new Set<Track>();
     const used = new Set<number>();
-    const link = (pool: Track[], dets: number[], withAppearance: boolean, maxCost: number) => {
-      const costs = associationCosts(pool, dets.map(candidate), options, withAppearance);
+    const link = (pool: Track[], dets: number[], pass: AssociationPass, maxCost: number) => {
+      const costs = associationCosts(pool, dets.map(candidate), options, pass);
       for (const [r, c] of assignWithCostLimit(costs, dets.length, maxCost).matches) {
         const d = detections[dets[c]!]!;
         pool[r]!.add(dets[c]!, d.box, t, d.label, embeddings[dets[c]!]!, reids[dets[c]!]!);
@@ -71,15 +72,22 @@ export function buildTracklets<Id>(
     // grown) cannot take the detection of an object that is being followed (DeepSORT's cascade).
     const active = live.filter((tr) => tr.lastSeen === previousTime);
     const lost = live.filter((tr) => tr.lastSeen !== previousTime);
-    link(active, high, true, options.matchThreshold);
+    link(active, high, 'active', options.matchThreshold);
     link(
       lost,
       high.filter((i) => !used.has(i)),
-      true,
+      'lost',
       options.matchThreshold,
     );
     const activeLeft = active.filter((tr) => !matched.has(tr) && tr.state === 'confirmed');
-    link(activeLeft, low, false, options.lowScoreMatchThreshold);
+    link(activeLeft, low, 'low-active', options.lowScoreMatchThreshold);
+    // A person half hidden while their track coasts scores low: re-id can still tell it is them.
+    link(
+      lost.filter((tr) => !matched.has(tr)),
+      low.filter((i) => !used.has(i)),
+      'low-lost',
+      options.lowScoreMatchThreshold,
+    );
 
     live = live.filter((track) => {
       if (matched.has(track)) return true;

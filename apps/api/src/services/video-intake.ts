@@ -157,7 +157,8 @@ export class VideoIntake {
       probe,
       plan: { shardSeconds, targetFps, shardCount: shards.length },
       runId: 'r1',
-      embedding: config.embedding.multimodal ? 'multimodal' : 'vision',
+      // Re-id vectors where the embed stage makes them (people), the general embedding elsewhere.
+      embedding: config.embedding.multimodal ? 'multimodal' : config.embedding.reid ? 'reid' : 'vision',
       association: config.association.mode,
       noise: config.association.noise,
       clustering: config.clustering,

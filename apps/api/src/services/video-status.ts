@@ -115,6 +115,7 @@ export async function videoStatus(record: VideoRecord, queues: PipelineQueues): 
     ...(warnings.length ? { warnings } : {}),
     runId: record.runId,
     association: record.association,
+    embedding: record.embedding,
     ...(record.pendingRunId ? { pendingRunId: record.pendingRunId } : {}),
     ...(record.reclusterError ? { reclusterError: record.reclusterError } : {}),
     ...(error ? { error } : {}),

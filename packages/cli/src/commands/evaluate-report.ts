@@ -28,7 +28,7 @@ const label = (mode: Mode, status: Status) => `${mode}${mode === status.associat
 /** `--json`: both modes' scores, without the per-observation lists. */
 function printJson(id: string, status: Status, tracklets: object, observations: object): void {
   process.stdout.write(
-    `${JSON.stringify({ videoId: id, default: status.association, tracklets, observations }, null, 2)}\n`,
+    `${JSON.stringify({ videoId: id, default: status.association, embedding: status.embedding, tracklets, observations }, null, 2)}\n`,
   );
 }
 
@@ -46,7 +46,7 @@ export function printMot(
   }
   const any = results[status.association];
   process.stdout.write(
-    `video ${id}: ${any.frames} frames at ${status.plan.targetFps} fps, ${any.groundTruthBoxes} ground-truth boxes, ${any.identities} identities; ` +
+    `video ${id}: ${any.frames} frames at ${status.plan.targetFps} fps, ${any.groundTruthBoxes} ground-truth boxes, ${any.identities} identities, ${status.embedding} vectors; ` +
       `detection recall ${any.recall.toFixed(3)}, precision ${any.precision.toFixed(3)}\n`,
   );
   process.stdout.write(
@@ -115,7 +115,7 @@ export function printVisits(
   }
   const any = results[status.association];
   process.stdout.write(
-    `video ${id}: ${status.video.durationSeconds.toFixed(1)} s at ${status.plan.targetFps} fps, ${any.visits} visits of ${any.identities} identities; ` +
+    `video ${id}: ${status.video.durationSeconds.toFixed(1)} s at ${status.plan.targetFps} fps, ${any.visits} visits of ${any.identities} identities, ${status.embedding} vectors; ` +
       `${any.observations} observations of the visits' classes, ${any.inVisits} in visits, ${any.outside} outside\n`,
   );
   process.stdout.write(

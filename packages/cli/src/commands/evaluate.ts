@@ -22,7 +22,12 @@ import type {
   ReclusterAccepted,
   VideoStatus as Status,
 } from '@orion/shared/api';
-import { ASSOCIATION_MODES as MODES, type AssociationMode as Mode } from '@orion/shared/vocabulary';
+import {
+  ASSOCIATION_MODES as MODES,
+  CLUSTER_EMBEDDINGS,
+  type AssociationMode as Mode,
+  type ClusterEmbedding,
+} from '@orion/shared/vocabulary';
 import type { ApiClient } from '../api-client.js';
 import { PollBackoff } from '../poll-backoff.js';
 import { printMot, printVisits, type TrackingScores } from './evaluate-report.js';
@@ -55,10 +60,14 @@ async function observations(client: ApiClient, id: string): Promise<Obs[]> {
   return all;
 }
 
-async function recluster(client: ApiClient, id: string, association: Mode): Promise<Status> {
+async function recluster(
+  client: ApiClient,
+  id: string,
+  settings: { association: Mode; embedding: ClusterEmbedding },
+): Promise<Status> {
   const { runId } = await client.postJson<ReclusterAccepted>(
     `/v1/videos/${encodeURIComponent(id)}/recluster`,
-    { association },
+    settings,
   );
   const s = await waitFor(client, id, (x) => !x.pendingRunId);
   if (s.runId !== runId)
@@ -76,6 +85,8 @@ export interface EvaluateOptions {
   json?: boolean;
   exportMot?: string;
   labels?: string[];
+  /** Vectors to compare (`reid`, `vision`, `multimodal`); default: the video's own. */
+  embedding?: string;
 }
 export type GtFormat = (typeof GT_FORMATS)[number];
 
@@ -101,6 +112,8 @@ export type Evaluation =
  * with `visits` they are null (no boxes to match). `exportMot` writes the current mode's entities as
  * a MOTChallenge results file (frames 1-based, as in gt.txt) for TrackEval or py-motmetrics.
  * `labels` keeps only observations of those detector classes (scores and export); default: all.
+ * `embedding` scores both modes with those vectors instead of the video's own (e.g. `vision` against
+ * `reid`); the video's own mode and vectors are current again at the end.
  */
 export async function evaluate(
   client: ApiClient,
@@ -111,6 +124,8 @@ export async function evaluate(
     throw new Error(`unknown --gt-format ${opts.gtFormat} (supported: ${GT_FORMATS.join(', ')})`);
   if (opts.exportMot !== undefined) await checkWritable(opts.exportMot);
   if (opts.labels?.length === 0) throw new Error('--labels needs at least one class name, e.g. person');
+  if (opts.embedding !== undefined && !(CLUSTER_EMBEDDINGS as readonly string[]).includes(opts.embedding))
+    throw new Error(`unknown --embedding ${opts.embedding} (supported: ${CLUSTER_EMBEDDINGS.join(', ')})`);
   const text = await readFile(opts.gt, 'utf8');
   // Parse before submitting anything: a bad file is reported at once.
   const truth =
@@ -125,17 +140,21 @@ export async function evaluate(
     id = v.id;
     process.stderr.write(`submitted ${target} as video ${id}; waiting for it to finish…\n`);
   }
-  const status = await waitFor(client, id, (s) => s.state === 'completed' && !s.pendingRunId);
+  const own = await waitFor(client, id, (s) => s.state === 'completed' && !s.pendingRunId);
+  const embedding = (opts.embedding as ClusterEmbedding | undefined) ?? own.embedding;
+  // What is printed: the video's own mode, with the vectors scored.
+  const status: Status = { ...own, embedding };
   const order = [status.association, ...MODES.filter((m) => m !== status.association)];
   const observed = {} as Record<Mode, Obs[]>;
   for (const mode of order) {
-    if (mode !== status.association) await recluster(client, id, mode);
+    if (mode !== own.association || embedding !== own.embedding)
+      await recluster(client, id, { association: mode, embedding });
     // Only the classes the ground truth is about, when asked (MOTChallenge scores pedestrians only).
     observed[mode] = (await observations(client, id)).filter(
       (o) => o.entity !== undefined && (!opts.labels || opts.labels.includes(o.label)),
     );
   }
-  if (order.length > 1) await recluster(client, id, status.association);
+  await recluster(client, id, { association: own.association, embedding: own.embedding });
   if (opts.exportMot !== undefined) await exportMot(opts.exportMot, observed[status.association], status, id);
 
   if (truth.format === 'mot') {

@@ -178,6 +178,10 @@ export const VideoStatus = Type.Object(
     association: literalUnion(ASSOCIATION_MODES, {
       description: 'How the current run grouped observations into entities',
     }),
+    embedding: literalUnion(CLUSTER_EMBEDDINGS, {
+      description:
+        'Which vectors the current run compared: `reid` = re-id vectors for REID_CLASSES, the vision embedding for the rest',
+    }),
     pendingRunId: Type.Optional(Type.String({ description: 'A recluster in progress' })),
     reclusterError: Type.Optional(
       Type.Object({ runId: Type.String(), message: Type.String() }, { additionalProperties: false }),
