@@ -80,6 +80,13 @@ export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 export const FLAG_REASONS = ['tracklet-consensus', 'entity-consensus', 'verification'] as const;
 export type FlagReason = (typeof FLAG_REASONS)[number];
 
+/**
+ * What label checking concludes about a detection: its class is right, the box holds an object of
+ * another class, or there is no object of any class there (docs/benchmarks.md, "Label checking").
+ */
+export const LABEL_VERDICTS = ['correct', 'wrong-class', 'no-object'] as const;
+export type LabelVerdict = (typeof LABEL_VERDICTS)[number];
+
 /** Why a video's status carries a warning: it finished (or goes on) with less than was planned. */
 export const STATUS_WARNING_CODES = ['FRAMES_MISSING'] as const;
 export type StatusWarningCode = (typeof STATUS_WARNING_CODES)[number];

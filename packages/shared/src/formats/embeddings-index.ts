@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EMBEDDING_BACKENDS, EMBEDDING_KINDS } from '../vocabulary.js';
+import { EMBEDDING_BACKENDS, EMBEDDING_KINDS, LABEL_VERDICTS } from '../vocabulary.js';
 
 /**
  * A shard's crop embeddings (docs/embeddings.md): `embeddings.bin` holds float32 little-endian
@@ -28,6 +28,8 @@ export const storedVerificationSchema = z.discriminatedUnion('status', [
       confidence: z.enum(['high', 'medium', 'low']),
       suggestedClass: z.string(),
       suggestedProbability: probability,
+      /** The label check's call (absent in shards written before it existed). */
+      verdict: z.enum(LABEL_VERDICTS).optional(),
     })
     .strict(),
   z
