@@ -1,7 +1,6 @@
 import type { Job } from 'bullmq';
 import {
   QueueName,
-  jobIds,
   jobResult,
   parseJobData,
   type ExecutionProvider,
@@ -12,6 +11,7 @@ import {
   type VideoRecord,
 } from '@orion/shared';
 import type { PipelineQueues } from './pipeline-queues.js';
+import { ownFailure, phaseOf, readRunJobs } from './run-jobs.js';
 
 /** One stage of a run: its jobs' summary and where they stand. */
 export interface LiveStage extends StageSummary {
@@ -29,12 +29,6 @@ export interface LiveProgress {
   entities: number | null;
   finalized: boolean;
   failure?: VideoFailure;
-}
-
-function phaseOf(job: Job | undefined): JobPhase {
-  if (!job) return 'pending';
-  if (job.finishedOn) return job.failedReason ? 'failed' : 'done';
-  return job.processedOn ? 'running' : 'pending';
 }
 
 function summarise(
@@ -66,20 +60,9 @@ function summarise(
   };
 }
 
-/** A job's own failure, as opposed to BullMQ's "child … failed" note on parents of a failed job. */
-function ownFailure(job: Job | undefined): boolean {
-  return phaseOf(job) === 'failed' && !/^child \S+ failed$/.test(job!.failedReason);
-}
-
 export async function readLiveProgress(queues: PipelineQueues, record: VideoRecord): Promise<LiveProgress> {
   const n = record.plan.shardCount;
-  const shards = Array.from({ length: n }, (_, k) => k);
-  const [detect, embed, cluster, finalize] = await Promise.all([
-    Promise.all(shards.map((k) => queues.job(QueueName.detect, jobIds.detect(record.id, k)))),
-    Promise.all(shards.map((k) => queues.job(QueueName.embed, jobIds.embed(record.id, k)))),
-    queues.job(QueueName.cluster, jobIds.cluster(record.id, record.runId)),
-    queues.job(QueueName.finalize, jobIds.finalize(record.id, record.runId)),
-  ]);
+  const { detect, embed, cluster, finalize } = await readRunJobs(queues, record);
 
   let failure: VideoFailure | undefined;
   const stageJobs: [PipelineStage, (Job | undefined)[]][] = [

@@ -1,9 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
-  QueueName,
   videoFlowOf,
-  jobIds,
   parseJobData,
   type PastFailure,
   type PipelineStage,
@@ -12,6 +10,7 @@ import {
 } from '@orion/shared';
 import { HttpError } from '../errors.js';
 import type { PipelineQueues } from './pipeline-queues.js';
+import { isFailed, ownFailure, readRunJobs, type RunJobs } from './run-jobs.js';
 
 export interface VideoRetryDeps {
   /** For the retry's lock. */
@@ -22,18 +21,6 @@ export interface VideoRetryDeps {
 
 /** One retry of a video at a time; long enough for the removals and the flow add. */
 const RETRY_LOCK_MS = 30_000;
-
-/** The jobs of a video's current run, by their deterministic ids (absent ones were cleaned or never added). */
-interface RunJobs {
-  detect: (Job | undefined)[];
-  embed: (Job | undefined)[];
-  cluster?: Job;
-  finalize?: Job;
-}
-
-const isFailed = (job: Job | undefined): job is Job => !!job?.finishedOn && !!job.failedReason;
-/** BullMQ's note on a parent that failed because a child did (`failParentOnFailure`). */
-const CHILD_FAILED = /^child \S+ failed$/;
 
 /**
  * Retrying a failed video re-opens its flow so that cluster and finalize run again.
@@ -89,17 +76,6 @@ export async function retryVideo(videoId: string, deps: VideoRetryDeps): Promise
   }
 }
 
-async function readRunJobs(queues: PipelineQueues, record: VideoRecord): Promise<RunJobs> {
-  const shards = Array.from({ length: record.plan.shardCount }, (_, k) => k);
-  const [detect, embed, cluster, finalize] = await Promise.all([
-    Promise.all(shards.map((k) => queues.job(QueueName.detect, jobIds.detect(record.id, k)))),
-    Promise.all(shards.map((k) => queues.job(QueueName.embed, jobIds.embed(record.id, k)))),
-    queues.job(QueueName.cluster, jobIds.cluster(record.id, record.runId)),
-    queues.job(QueueName.finalize, jobIds.finalize(record.id, record.runId)),
-  ]);
-  return { detect, embed, cluster, finalize };
-}
-
 /** The run's own failures (not parents failed in turn), or the recorded error once the jobs are cleaned. */
 function pastFailures(run: RunJobs, record: VideoRecord): PastFailure[] {
   const stages: [PipelineStage, (Job | undefined)[]][] = [
@@ -108,17 +84,14 @@ function pastFailures(run: RunJobs, record: VideoRecord): PastFailure[] {
     ['cluster', [run.cluster]],
   ];
   const found = stages.flatMap(([stage, jobs]) =>
-    jobs
-      .filter(isFailed)
-      .filter((job) => !CHILD_FAILED.test(job.failedReason))
-      .map((job): PastFailure => ({
-        at: new Date(job.finishedOn!).toISOString(),
-        stage,
-        ...(stage === 'cluster' ? {} : { shardIndex: parseJobData(stage, job.data).shard.index }),
-        jobId: String(job.id),
-        attempts: job.attemptsMade,
-        message: job.failedReason,
-      })),
+    jobs.filter(ownFailure).map((job): PastFailure => ({
+      at: new Date(job.finishedOn!).toISOString(),
+      stage,
+      ...(stage === 'cluster' ? {} : { shardIndex: parseJobData(stage, job.data).shard.index }),
+      jobId: String(job.id),
+      attempts: job.attemptsMade,
+      message: job.failedReason,
+    })),
   );
   if (found.length > 0) return found.sort((a, b) => a.at.localeCompare(b.at));
   const error = record.error;

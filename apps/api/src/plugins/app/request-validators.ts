@@ -15,8 +15,10 @@ const common = { removeAdditional: false, useDefaults: true } as const;
  * types: there `"2"` for a number or `"a,b"` for a list is a caller's mistake and is refused, not
  * guessed at. Both compilers see the shared schemas (`app.addSchema`) that Fastify passes in.
  */
+// One factory for the process: it caches an Ajv instance per set of external schemas and options.
+const factory = AjvCompiler();
+
 function buildRequestValidator(externalSchemas: Externals, options?: Options): RouteCompiler {
-  const factory = AjvCompiler();
   const plugins = options?.plugins ?? [];
   const compiler = (coerceTypes: false | 'array') =>
     factory(externalSchemas, {
