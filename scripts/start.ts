@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '@orion/shared';
 import {
   ensureLocalAdminKey,
   localStackDir,
+  runningLocalStackPid,
   removeLocalStackInfo,
   startRedisServer,
   writeLocalStackInfo,
@@ -36,6 +37,15 @@ try {
   console.error(`start: ${err.message}`);
   process.exit(78);
 }
+
+// Two stacks on one folder would run two redis-servers on one append-only file.
+const other = runningLocalStackPid(dir);
+if (other !== undefined) {
+  console.error(`start: Orion already runs from ${dir} (pid ${other}); stop it first`);
+  process.exit(1);
+}
+await mkdir(dir, { recursive: true, mode: 0o700 });
+await writeLocalStackInfo(dir, { apiUrl: '', redisUrl: '', pid: process.pid });
 
 let redis: RunningRedis | undefined;
 const apps: SupervisedApp[] = [];

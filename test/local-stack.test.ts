@@ -72,9 +72,15 @@ describe('npm start', () => {
     expect(second.alive()).toEqual([]);
   }, 420_000);
 
-  it('restarts a worker that dies, and says so', async () => {
+  it('restarts a worker that dies, and says so; refuses a second start on its folder', async () => {
     const dir = await dirs.make('orion-local-');
     const stack = await startLocal(dir);
+    // A second start on the same folder is refused (one Redis per append-only file).
+    const twin = new LocalStackProcess({ ORION_LOCAL_DIR: dir, API_PORT: '0' });
+    started.push(twin);
+    expect(await new Promise((r) => twin.child.once('exit', r))).toBe(1);
+    expect(twin.output()).toMatch(/start: Orion already runs from .* \(pid \d+\); stop it first/);
+
     const pid = Number(stack.output().match(/\[embed-worker\] +started \(pid (\d+)\)/)![1]);
     process.kill(pid, 'SIGKILL');
     await stack.waitFor(

@@ -14,6 +14,7 @@ export const LOCAL_STACK_FILE = 'stack.json';
 
 /** What the running local stack wrote for its clients. */
 export interface LocalStackInfo {
+  /** Empty while it starts. */
   apiUrl: string;
   redisUrl: string;
   /** The `npm start` process. */
@@ -60,6 +61,16 @@ export function readLocalStack(dir: string): { apiUrl: string; apiKey: string } 
     if (!isAlive(info.pid)) return undefined;
     const apiKey = readFileSync(join(dir, LOCAL_KEY_FILE), 'utf8').trim();
     return apiKey && info.apiUrl ? { apiUrl: info.apiUrl, apiKey } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid of the `npm start` that runs (or is starting) from `dir`, if one does. */
+export function runningLocalStackPid(dir: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(readFileSync(join(dir, LOCAL_STACK_FILE), 'utf8')) as LocalStackInfo;
+    return isAlive(pid) ? pid : undefined;
   } catch {
     return undefined;
   }
