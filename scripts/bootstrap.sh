@@ -18,9 +18,12 @@ for arg in "$@"; do
 done
 
 # --- Node.js -----------------------------------------------------------------------------------
-command -v node >/dev/null || die "Node.js is not installed: install Node.js 20.19 or newer (https://nodejs.org)."
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
-  || die "Node.js $(node --version) is too old: Orion needs 20.19 or newer."
+# Supported (package.json "engines"): Node 20.19+ and 22.12+ (LTS lines). Newer majors are untested.
+command -v node >/dev/null || die "Node.js is not installed: install Node.js 22 LTS (22.12 or newer) or 20.19+ (https://nodejs.org)."
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit((a===20&&b>=19)||(a===22&&b>=12)||a>22?0:1)' \
+  || die "Node.js $(node --version) is not supported: Orion runs on Node 20.19+ or 22.12+."
+node -e 'process.exit(Number(process.versions.node.split(".")[0])>22?1:0)' \
+  || say "warning: Node.js $(node --version) is newer than the tested 20 and 22 LTS lines."
 
 # --- system packages -----------------------------------------------------------------------------
 missing=()

@@ -192,6 +192,17 @@ describe('docker-compose', () => {
 });
 
 describe('Dockerfile', () => {
+  it("builds on a Node major that package.json's engines support (22 LTS)", () => {
+    const dockerfile = readFileSync(join(infra, 'docker', 'Dockerfile'), 'utf8');
+    const major = /^ARG NODE_VERSION=(\d+)$/m.exec(dockerfile)?.[1];
+    const engines = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+    const supported = [...engines.matchAll(/\^(\d+)\./g)].map((m) => m[1]);
+    expect(supported).toEqual(['20', '22']);
+    expect(major).toBe('22');
+  });
+
   const dockerfile = join(infra, 'docker', 'Dockerfile');
 
   it("starts each app exactly as its package's start script does", () => {

@@ -5,6 +5,7 @@ import { registerModels } from './commands/models.js';
 import { entities, recluster, search } from './commands/results.js';
 import { status } from './commands/status.js';
 import { submit } from './commands/submit.js';
+import { apiTarget } from './api-target.js';
 
 const number = (value: string) => {
   const n = Number(value);
@@ -13,12 +14,13 @@ const number = (value: string) => {
 };
 
 function client(): ApiClient {
-  return new ApiClient(process.env.ORION_API_URL ?? 'http://127.0.0.1:3000', process.env.ORION_API_KEY);
+  const { url, key } = apiTarget(process.env, (line) => process.stderr.write(`${line}\n`));
+  return new ApiClient(url, key);
 }
 
 const program = new Command('orion')
   .description(
-    'Orion: turn videos into searchable, verified object entities.\nTalks to the API at ORION_API_URL with the key ORION_API_KEY.',
+    'Orion: turn videos into searchable, verified object entities.\nTalks to the API at ORION_API_URL with the key ORION_API_KEY; when both are unset, to the local stack of `npm start` (found through ORION_LOCAL_DIR, default <checkout>/.orion/local).',
   )
   .showHelpAfterError();
 

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { projectRoot } from '@orion/shared';
-import { startService } from './child-service.js';
+import { freePort, startService } from '@orion/shared/local';
 import type { LaunchedApi } from './api-harness.js';
-import { freePort } from './ports.js';
 
 /**
  * An `ApiLauncher` that runs the API's entry point (`apps/api/src/main.ts`) in a child process, as

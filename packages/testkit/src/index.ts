@@ -1,6 +1,4 @@
-export * from './ports.js';
-export * from './child-service.js';
-export * from './redis-server.js';
+export * from '@orion/shared/local';
 export * from './s3-server.js';
 export * from './fixtures.js';
 export * from './videos.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { projectRoot } from '@orion/shared';
-import { freePort } from './ports.js';
+import { freePort } from '@orion/shared/local';
 
 export const STACK_APPS = ['api', 'detect-worker', 'embed-worker', 'cluster-worker'] as const;
 export type StackApp = (typeof STACK_APPS)[number];

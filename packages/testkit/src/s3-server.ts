@@ -2,8 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startService, type RunningService } from './child-service.js';
-import { freePort } from './ports.js';
+import { freePort, startService, type RunningService } from '@orion/shared/local';
 
 export interface RunningS3 extends RunningService {
   endpoint: string;

@@ -292,6 +292,25 @@ export const envSchema = z.object({
   OPS_PORT: numberVar({ int: true, min: 0, max: 65535 })
     .default(9464)
     .describe('Port of each worker’s `/metrics` and `/health` endpoints (0: any free port).'),
+  ORION_LOCAL_DIR: stringVar()
+    .optional()
+    .describe(
+      "`npm start`: folder of the local stack (Redis AOF in `redis/`, the filesystem store in `data/`, the admin key, the running API's URL for the CLI); default `<checkout>/.orion/local`.",
+    ),
+  LOCAL_REDIS_PORT: numberVar({ int: true, min: 0, max: 65535 })
+    .default(0)
+    .describe(
+      '`npm start`: port of the redis-server it starts on 127.0.0.1 (0: any free port). Not used when REDIS_URL is set: then that Redis is used and none is started.',
+    ),
+  LOCAL_DETECT_REPLICAS: numberVar({ int: true, min: 1, max: 64 })
+    .default(1)
+    .describe('`npm start`: detect-worker processes to run.'),
+  LOCAL_EMBED_REPLICAS: numberVar({ int: true, min: 1, max: 64 })
+    .default(1)
+    .describe('`npm start`: embed-worker processes to run.'),
+  LOCAL_CLUSTER_REPLICAS: numberVar({ int: true, min: 1, max: 64 })
+    .default(1)
+    .describe('`npm start`: cluster-worker processes to run.'),
   LOG_LEVEL: enumVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('Log level of every process.'),

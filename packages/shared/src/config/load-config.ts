@@ -90,6 +90,15 @@ export interface DetectorSettings {
 }
 
 /** The validated configuration every Orion process runs with. */
+/** `npm start` (scripts/start.ts): the local stack on one machine. */
+export interface LocalStackSettings {
+  /** ORION_LOCAL_DIR, or undefined for `<checkout>/.orion/local`. */
+  dir: string | undefined;
+  /** 0: any free port. */
+  redisPort: number;
+  replicas: { 'detect-worker': number; 'embed-worker': number; 'cluster-worker': number };
+}
+
 export interface OrionConfig {
   /** `commandTimeoutMs`: the API's request-path commands (see createRequestRedisConnection). */
   redis: { url: string; queuePrefix: string; commandTimeoutMs: number };
@@ -124,6 +133,7 @@ export interface OrionConfig {
   /** Workers' metrics and health port. */
   opsPort: number;
   logLevel: Env['LOG_LEVEL'];
+  local: LocalStackSettings;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
@@ -249,6 +259,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,
+    local: {
+      dir: e.ORION_LOCAL_DIR,
+      redisPort: e.LOCAL_REDIS_PORT,
+      replicas: {
+        'detect-worker': e.LOCAL_DETECT_REPLICAS,
+        'embed-worker': e.LOCAL_EMBED_REPLICAS,
+        'cluster-worker': e.LOCAL_CLUSTER_REPLICAS,
+      },
+    },
   });
 }
 

@@ -16,6 +16,11 @@ export interface RedisServerOptions {
    * Without it: a temp folder, no persistence (tests), removed by `stop()`.
    */
   aofDir?: string;
+  /**
+   * In its own process group, so that a terminal's Ctrl-C reaches only the parent, which stops Redis
+   * last, after the processes that use it (`npm start`).
+   */
+  detached?: boolean;
 }
 
 /** A `redis-server` on a free loopback port; `stop()` ends it by pid. */
@@ -44,6 +49,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     ],
     port,
     workDir: options.aofDir ? undefined : dir,
+    spawnOptions: options.detached ? { detached: true } : undefined,
   });
   return { ...service, url: `redis://127.0.0.1:${port}` };
 }
