@@ -417,6 +417,23 @@ type VisitModeScores = {
 };
 type VisitScores = { videoId: string; tracklets: VisitModeScores; observations: VisitModeScores };
 
+/** `orion eval --gt-format visits --json` of a video file submitted at `fps`. */
+async function evalVisits(gt: string, fps: number, video: string) {
+  const res = await orion([
+    'eval',
+    '--gt-format',
+    'visits',
+    '--gt',
+    gt,
+    '--fps',
+    String(fps),
+    '--json',
+    video,
+  ]);
+  expect(res.code, res.stderr).toBe(0);
+  return JSON.parse(res.stdout) as VisitScores & { embedding: string };
+}
+
 /** The Intel one-by-one video and its hand-made visits (test/fixtures/ground-truth). */
 const oneByOne = {
   video: () => fixturePath('videos', 'intel_one-by-one-person-detection.mp4'),
@@ -600,19 +617,7 @@ describe('orion CLI against the real stack', () => {
       `${name}: ${t.entitiesMatched} entities / ${t.identities} identities, ARI ${t.ari.toFixed(3)}, purity ${t.purity.toFixed(3)}, ` +
       `visits split ${t.splitVisits}, entities merging ${t.mergingEntities}`;
     for (const fps of [2, 4]) {
-      const res = await orion([
-        'eval',
-        '--gt-format',
-        'visits',
-        '--gt',
-        gt,
-        '--fps',
-        String(fps),
-        '--json',
-        video,
-      ]);
-      expect(res.code, res.stderr).toBe(0);
-      const out = JSON.parse(res.stdout) as VisitScores & { embedding: string };
+      const out = await evalVisits(gt, fps, video);
       const t = out.tracklets;
       const general = await orion([
         'eval',
@@ -700,19 +705,7 @@ describe('orion CLI against the real stack', () => {
     );
 
     for (const fps of [2, 4]) {
-      const res = await orion([
-        'eval',
-        '--gt-format',
-        'visits',
-        '--gt',
-        gt,
-        '--fps',
-        String(fps),
-        '--json',
-        video,
-      ]);
-      expect(res.code, res.stderr).toBe(0);
-      const out = JSON.parse(res.stdout) as VisitScores;
+      const out = await evalVisits(gt, fps, video);
       for (const mode of ['tracklets', 'observations'] as const) {
         const m = out[mode];
         console.log(
