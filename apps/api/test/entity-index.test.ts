@@ -20,112 +20,121 @@ import { startApi, type ApiHarness } from './harness.js';
 
 // The entity index on the API's side: the finalize step writes a run's rows when it becomes current,
 // a recluster replaces them, a rebuild recreates them from stored results, and a deletion removes
-// them — on the real LanceDB table under the test's filesystem store. The stand-in cluster stage stores
+// them — on the real LanceDB table under the test's store: a temp folder, and s3rver. The stand-in cluster stage stores
 // results of the real format: 3 entities on a video's first run, 2 on any later run.
 
 const DIM = 4;
 const axis = (i: number) => Array.from({ length: DIM }, (_, k) => (k === i % DIM ? 1 : 0));
 
-let api: ApiHarness;
 let media: UploadMedia;
-let standIns: { close(): Promise<unknown> } | undefined;
-const firstRun = new Map<string, string>();
-
-async function storeResults(job: Job) {
-  const { videoId, runId } = parseJobData(QueueName.cluster, job.data);
-  if (!firstRun.has(videoId)) firstRun.set(videoId, runId);
-  const labels = firstRun.get(videoId) === runId ? ['person', 'car', 'person'] : ['dog', 'dog'];
-  const file: EntitiesFile = {
-    format: ENTITIES_FORMAT,
-    version: RESULTS_VERSION,
-    videoId,
-    runId,
-    createdAt: new Date().toISOString(),
-    params: {
-      embedding: 'vision',
-      association: 'tracklets',
-      noise: 'singletons',
-      clustering: {
-        minClusterSize: 5,
-        minSamples: 5,
-        clusterSelectionEpsilon: 0,
-        clusterSelectionMethod: 'eom',
-      },
-    },
-    embeddingModel: { backend: 'vision', name: 'stand-in', dim: DIM },
-    counts: {
-      observations: labels.length,
-      entities: labels.length,
-      tracklets: 0,
-      unassigned: 0,
-      flaggedObservations: 0,
-      likelyFalsePositives: 0,
-    },
-    timings: {},
-    entities: labels.map((label, i) => ({
-      id: `e${i + 1}`,
-      label,
-      classDistribution: { [label]: 1 },
-      observationCount: 1,
-      trackletCount: 0,
-      firstSeen: i,
-      lastSeen: i + 1,
-      representative: `0:${i}`,
-      meanProbability: 1,
-      flaggedObservations: i === 0 ? 1 : 0,
-      likelyFalsePositive: false,
-      centroidRow: i,
-    })),
-  };
-  const keys = videoKeys(videoId).run(runId);
-  await api.deps.store.put(keys.centroids, encodeCentroids(labels.map((_, i) => new Float32Array(axis(i)))));
-  await api.deps.store.put(keys.entities, JSON.stringify(file));
-}
-
 beforeAll(async () => {
-  [api, media] = await Promise.all([startApi({ backgroundWorkers: true }), makeUploadMedia()]);
-  standIns = startStandInWorkers(api, undefined, undefined, storeResults);
+  media = await makeUploadMedia();
 });
-
 afterAll(async () => {
-  await standIns?.close();
-  await api?.close();
   await media?.cleanup();
 });
 
-async function submitAndWait(tags?: string): Promise<string> {
-  const res = await api.request('/v1/videos', {
-    method: 'POST',
-    body: await fileForm([{ path: media.long, name: 'long.mp4' }], tags ? { tags } : {}),
-  });
-  expect(res.status).toBe(202);
-  const id = (await res.json()).videos[0].id as string;
-  await until(async () => (await api.deps.videos.get(id))?.state === 'completed', `video ${id} completed`);
-  return id;
-}
+describe.each(['fs', 's3'] as const)('the entity index behind the API, on the %s store', (storage) => {
+  let api: ApiHarness;
+  let standIns: { close(): Promise<unknown> } | undefined;
+  const firstRun = new Map<string, string>();
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+  async function storeResults(job: Job) {
+    const { videoId, runId } = parseJobData(QueueName.cluster, job.data);
+    if (!firstRun.has(videoId)) firstRun.set(videoId, runId);
+    const labels = firstRun.get(videoId) === runId ? ['person', 'car', 'person'] : ['dog', 'dog'];
+    const file: EntitiesFile = {
+      format: ENTITIES_FORMAT,
+      version: RESULTS_VERSION,
+      videoId,
+      runId,
+      createdAt: new Date().toISOString(),
+      params: {
+        embedding: 'vision',
+        association: 'tracklets',
+        noise: 'singletons',
+        clustering: {
+          minClusterSize: 5,
+          minSamples: 5,
+          clusterSelectionEpsilon: 0,
+          clusterSelectionMethod: 'eom',
+        },
+      },
+      embeddingModel: { backend: 'vision', name: 'stand-in', dim: DIM },
+      counts: {
+        observations: labels.length,
+        entities: labels.length,
+        tracklets: 0,
+        unassigned: 0,
+        flaggedObservations: 0,
+        likelyFalsePositives: 0,
+      },
+      timings: {},
+      entities: labels.map((label, i) => ({
+        id: `e${i + 1}`,
+        label,
+        classDistribution: { [label]: 1 },
+        observationCount: 1,
+        trackletCount: 0,
+        firstSeen: i,
+        lastSeen: i + 1,
+        representative: `0:${i}`,
+        meanProbability: 1,
+        flaggedObservations: i === 0 ? 1 : 0,
+        likelyFalsePositive: false,
+        centroidRow: i,
+      })),
+    };
+    const keys = videoKeys(videoId).run(runId);
+    await api.deps.store.put(
+      keys.centroids,
+      encodeCentroids(labels.map((_, i) => new Float32Array(axis(i)))),
+    );
+    await api.deps.store.put(keys.entities, JSON.stringify(file));
   }
-}
 
-const rowsOf = async (videoId: string) =>
-  (await api.deps.entityIndex.search('acme', { filter: { videoIds: [videoId] }, limit: 100 }))
-    .map((r) => `${r.entityId}:${r.label}:${r.runId}`)
-    .sort();
-
-const rebuild = (key: string, tenantId?: string) =>
-  api.request('/v1/index/rebuild', {
-    method: 'POST',
-    key,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(tenantId ? { tenantId } : {}),
+  beforeAll(async () => {
+    api = await startApi({ backgroundWorkers: true, storage });
+    standIns = startStandInWorkers(api, undefined, undefined, storeResults);
   });
 
-describe('the entity index behind the API', () => {
+  afterAll(async () => {
+    await standIns?.close();
+    await api?.close();
+  });
+
+  async function submitAndWait(tags?: string): Promise<string> {
+    const res = await api.request('/v1/videos', {
+      method: 'POST',
+      body: await fileForm([{ path: media.long, name: 'long.mp4' }], tags ? { tags } : {}),
+    });
+    expect(res.status).toBe(202);
+    const id = (await res.json()).videos[0].id as string;
+    await until(async () => (await api.deps.videos.get(id))?.state === 'completed', `video ${id} completed`);
+    return id;
+  }
+
+  async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const rowsOf = async (videoId: string) =>
+    (await api.deps.entityIndex.search('acme', { filter: { videoIds: [videoId] }, limit: 100 }))
+      .map((r) => `${r.entityId}:${r.label}:${r.runId}`)
+      .sort();
+
+  const rebuild = (key: string, tenantId?: string) =>
+    api.request('/v1/index/rebuild', {
+      method: 'POST',
+      key,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(tenantId ? { tenantId } : {}),
+    });
+
   let a: string;
   let b: string;
 
@@ -145,6 +154,8 @@ describe('the entity index behind the API', () => {
     expect(persons.map((h) => h.label)).toEqual(['person', 'person', 'person', 'person']);
     expect(persons[0]!.entityId).toBe('e3');
     expect(await api.deps.entityIndex.count('globex')).toBe(0);
+    // The table lives in the store itself, beside the results (a folder, or a prefix of the bucket).
+    expect((await api.deps.store.list('entity-index/')).objects.length).toBeGreaterThan(0);
   });
 
   it("replaces the rows with the recluster run's once it is current", async () => {
