@@ -109,9 +109,15 @@ export class EntityIndex {
 
   /**
    * Makes `rows` the video's rows: inserts new entities, updates kept ones and deletes the rest of
-   * the video's rows, in one commit. Rows of another tenant or video are refused.
+   * the video's rows, in one commit. Rows of another tenant or video are refused. `dim` (the run's
+   * embedding width) sets the vector column of a tenant's first table when no row has a vector.
    */
-  replaceVideo(tenantId: string, videoId: string, rows: EntityRow[]): Promise<{ rows: number }> {
+  async replaceVideo(
+    tenantId: string,
+    videoId: string,
+    rows: EntityRow[],
+    options: { dim?: number } = {},
+  ): Promise<{ rows: number }> {
     for (const r of rows) {
       if (r.tenantId !== tenantId || r.videoId !== videoId) {
         throw new RangeError(
@@ -126,7 +132,7 @@ export class EntityIndex {
         if (table) await table.delete(ofVideo);
         return { rows: 0 };
       }
-      const dim = rows.find((r) => r.vector)?.vector?.length;
+      const dim = rows.find((r) => r.vector)?.vector?.length ?? options.dim;
       if (!table) {
         if (dim === undefined)
           throw new RangeError("the first rows of a tenant need a vector (its width sets the table's)");

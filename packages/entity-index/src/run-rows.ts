@@ -33,13 +33,13 @@ export function rowsOfRun(video: IndexedVideo, file: EntitiesFile, centroids: Fl
   });
 }
 
-/** Reads a run's results from the store and turns them into rows. */
+/** Reads a run's results from the store: its rows, and the width of its embeddings. */
 export async function readRunRows(
   store: ObjectStore,
   video: IndexedVideo,
   runId: string,
-): Promise<EntityRow[]> {
+): Promise<{ rows: EntityRow[]; dim: number }> {
   const file = await readEntities(store, video.id, runId);
   const centroids = await readCentroids(store, video.id, runId, file.embeddingModel.dim);
-  return rowsOfRun(video, file, centroids);
+  return { rows: rowsOfRun(video, file, centroids), dim: file.embeddingModel.dim };
 }

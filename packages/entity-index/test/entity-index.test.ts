@@ -180,7 +180,20 @@ describe.each(setups)('entity index on the $name', (setup) => {
   });
 
   it('refuses rows of another video and invalid tenant ids', async () => {
-    expect(() => index.replaceVideo('acme', 'vX', [row('vY', 'e1', 'person', 0)])).toThrow(/not acme\/vX/);
+    await expect(index.replaceVideo('acme', 'vX', [row('vY', 'e1', 'person', 0)])).rejects.toThrow(
+      /not acme\/vX/,
+    );
     expect(() => index.tableName('../x')).toThrow(/invalid tenant/);
+  });
+
+  it("creates a tenant's table from rows without vectors when told the width, and finds them by filter", async () => {
+    const bare = [row('vN', 'e1', 'cup', 0, { tenantId: 'newco', vector: null })];
+    await expect(index.replaceVideo('newco', 'vN', bare)).rejects.toThrow(/need a vector/);
+    await index.replaceVideo('newco', 'vN', bare, { dim: DIM });
+    expect(await index.stats('newco')).toEqual({ rows: 1, vectors: 0, annIndex: false });
+    expect((await index.search('newco', { filter: { labels: ['cup'] } })).map((h) => h.entityId)).toEqual([
+      'e1',
+    ]);
+    expect(await index.search('newco', { vector: unit(0) })).toEqual([]);
   });
 });

@@ -26,8 +26,8 @@ export async function rebuildEntityIndex(
         continue;
       }
       try {
-        const rows = await readRunRows(deps.store, record, record.runId);
-        await deps.entityIndex.replaceVideo(tenantId, record.id, rows);
+        const { rows, dim } = await readRunRows(deps.store, record, record.runId);
+        await deps.entityIndex.replaceVideo(tenantId, record.id, rows, { dim });
         videos++;
       } catch (err) {
         if (!(err instanceof ObjectNotFoundError)) throw err;

@@ -140,16 +140,16 @@ async function finalizeRecluster(
 
 /** Makes a run's entities the video's rows in the tenant's entity index (replacing any earlier run's). */
 async function indexRun(record: VideoRecord, runId: string, deps: FinalizeDeps): Promise<void> {
-  let rows;
+  let run;
   try {
-    rows = await readRunRows(deps.store, record, runId);
+    run = await readRunRows(deps.store, record, runId);
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
     // A cluster job that stored no results (a stand-in worker): nothing to index, as nothing to read.
     deps.logger.warn({ videoId: record.id, runId, err }, 'run has no stored results to index');
     return;
   }
-  await deps.entityIndex.replaceVideo(record.tenantId, record.id, rows);
+  await deps.entityIndex.replaceVideo(record.tenantId, record.id, run.rows, { dim: run.dim });
 }
 
 export function startFinalizeWorker(deps: FinalizeDeps): Worker {
