@@ -10,6 +10,7 @@ import {
   type Logger,
   type OrionConfig,
 } from '@orion/shared';
+import { EntityIndex, indexLocation } from '@orion/entity-index';
 import { CallbackUrlPolicy } from './services/callback-url-policy.js';
 import { AuthFailureThrottle } from './services/auth-failures.js';
 import { IdempotencyStore } from './services/idempotency.js';
@@ -54,6 +55,11 @@ export async function createApiDeps(
   redis.on('error', () => metrics.redisErrors.inc());
   await whenReady(redis, config.redis.url);
   const store = instrumentStore(createObjectStore(config), metrics);
+  const entityIndex = await EntityIndex.open({
+    location: indexLocation(config),
+    annMinRows: config.entityIndex.annMinRows,
+    logger,
+  });
   const queues = new PipelineQueues(redis, config.redis.queuePrefix);
   observeQueues(metrics, Object.values(queues.queues));
   const videos = new VideoRepository(redis, config.redis.queuePrefix);
@@ -66,6 +72,7 @@ export async function createApiDeps(
     logger,
     redis,
     store,
+    entityIndex,
     queues,
     videos,
     tombstones: new VideoTombstones(redis, config.redis.queuePrefix),
@@ -85,6 +92,7 @@ export async function createApiDeps(
       await queues.close();
       await redis.quit();
       await store.close();
+      entityIndex.close();
     },
   };
 }

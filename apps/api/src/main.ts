@@ -42,7 +42,7 @@ if (config.api.runBackgroundWorkers) {
   });
   const videos = new VideoRepository(redis, config.redis.queuePrefix);
   const base = { redisUrl: config.redis.url, queues, videos, logger };
-  workers.push(startFinalizeWorker({ ...base, store: deps.store, redis }));
+  workers.push(startFinalizeWorker({ ...base, store: deps.store, entityIndex: deps.entityIndex, redis }));
   workers.push(
     startCallbackWorker({
       ...base,

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { EntityIndex } from '@orion/entity-index';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -31,6 +32,8 @@ export interface ApiDeps {
   logger: Logger;
   redis: Redis;
   store: ObjectStore;
+  /** The tenants' entity tables (LanceDB, under the same STORAGE_URL). */
+  entityIndex: EntityIndex;
   queues: PipelineQueues;
   videos: VideoRepository;
   /** Deleted videos, which running jobs check before they write. */

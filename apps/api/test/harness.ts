@@ -29,7 +29,7 @@ export function startApi(
     if (options.backgroundWorkers) {
       const base = { redisUrl: config.redis.url, queues: deps.queues, videos: deps.videos, logger };
       workers.push(
-        startFinalizeWorker({ ...base, store: deps.store, redis: deps.redis }),
+        startFinalizeWorker({ ...base, store: deps.store, entityIndex: deps.entityIndex, redis: deps.redis }),
         startCallbackWorker({
           ...base,
           ...config.api.callbacks,

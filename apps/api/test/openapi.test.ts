@@ -140,6 +140,26 @@ describe('OpenAPI document at /docs/json', () => {
         '/v1/search',
         api.request('/v1/search', { method: 'POST', headers: json, body: '{"text":"hello"}' }),
       ],
+      [
+        'post',
+        '/v1/index/rebuild',
+        api.request('/v1/index/rebuild', { method: 'POST', headers: json, body: '{}', key: KEYS.admin }),
+      ],
+      [
+        'post',
+        '/v1/index/rebuild',
+        api.request('/v1/index/rebuild', {
+          method: 'POST',
+          headers: json,
+          body: '{"tenantId":"a b"}',
+          key: KEYS.admin,
+        }),
+      ],
+      [
+        'post',
+        '/v1/index/rebuild',
+        api.request('/v1/index/rebuild', { method: 'POST', headers: json, body: '{}' }),
+      ],
       ['get', '/health', api.request('/health')],
       ['get', '/ready', api.request('/ready')],
       ['post', '/v1/videos/{id}/retry', api.request(`/v1/videos/${id}/retry`, { method: 'POST' })],

@@ -3,6 +3,7 @@ import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
 import { evaluate, type EvaluateOptions } from './commands/evaluate.js';
 import { registerModels } from './commands/models.js';
 import { entities, recluster, search } from './commands/results.js';
+import { rebuildIndex } from './commands/index-admin.js';
 import { status } from './commands/status.js';
 import { submit } from './commands/submit.js';
 import { apiTarget } from './api-target.js';
@@ -84,6 +85,15 @@ program
     (text: string | undefined, o: { similarTo?: string; video?: string[]; limit: number; json?: boolean }) =>
       search(client(), text, { similarTo: o.similarTo, videos: o.video, limit: o.limit, json: o.json }),
   );
+
+program
+  .command('index')
+  .description("the tenants' entity index (admin key)")
+  .command('rebuild')
+  .description("rebuild a tenant's entity index from the stored results of its videos")
+  .option('--tenant <id>', "the tenant (default: the key's own)")
+  .option('--json', 'print JSON')
+  .action((o: { tenant?: string; json?: boolean }) => rebuildIndex(client(), o));
 
 program
   .command('recluster')

@@ -125,6 +125,16 @@ describe('orion CLI', () => {
     expect(await count()).toBe(before);
   });
 
+  it('index rebuild: rebuilds a tenant with an admin key, and is refused with a plain one', async () => {
+    const ok = await orion(['index', 'rebuild', '--tenant', 'acme', '--json'], { ORION_API_KEY: KEYS.admin });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ tenantId: 'acme', rows: 0, annIndex: false });
+    const refused = await orion(['index', 'rebuild']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/admin/);
+  });
+
   it('reports API errors in one line', async () => {
     const res = await orion(['status', 'some-id'], { ORION_API_KEY: 'wrong-key-0123456789' });
     expect(res).toMatchObject({ code: 1, stderr: 'orion: the API answered 401: Unknown API key\n' });

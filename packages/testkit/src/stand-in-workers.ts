@@ -65,18 +65,21 @@ const results = {
  * Processors standing in for the detect, embed and cluster workers in tests of the API's side of the
  * flow (fan-in, failure policy, finalize, callbacks, CLI): they return results of the contract's shape,
  * or fail when `fail(job)` says so; a detect job decodes `framesOf(job)` of its 40 frames (all by
- * default). The real workers have their own tests.
+ * default); `beforeCluster(job)` may store a run's results first (entities.json, centroids.bin) for
+ * tests of what reads them. The real workers have their own tests.
  */
 export function startStandInWorkers(
   api: { redisUrl: string; prefix: string },
   fail: (job: Job) => Promise<boolean> = async () => false,
   framesOf: (job: Job) => Promise<number | undefined> = async () => undefined,
+  beforeCluster: (job: Job) => Promise<void> = async () => undefined,
 ) {
   const make = (queue: keyof typeof results) =>
     new Worker(
       queue,
       async (job) => {
         if (await fail(job)) throw new Error('corrupt shard: invalid NAL unit size');
+        if (queue === QueueName.cluster) await beforeCluster(job);
         return queue === QueueName.detect ? results.detect(job, await framesOf(job)) : results[queue](job);
       },
       { connection: createRedisConnection(api.redisUrl), prefix: api.prefix },

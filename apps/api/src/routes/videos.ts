@@ -145,7 +145,13 @@ export default async function videoRoutes(app: App) {
     },
     async (req) => {
       const record = await loadOwn(req.params.id, req.principal.tenantId);
-      const result = await deleteVideo(record, { queues, store, videos, tombstones });
+      const result = await deleteVideo(record, {
+        queues,
+        store,
+        entityIndex: app.deps.entityIndex,
+        videos,
+        tombstones,
+      });
       return { id: record.id, deleted: true as const, ...result };
     },
   );

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { QueueName, jobIds, runIdSchema, videoIdSchema, videoKeys, type ObjectStore } from '@orion/shared';
+import type { EntityIndex } from '@orion/entity-index';
 import type { PipelineQueues } from '../services/pipeline-queues.js';
 
 /*
@@ -22,6 +23,8 @@ const SWEEP_ATTEMPTS = 10;
 const sweepJobSchema = z
   .object({
     videoId: videoIdSchema,
+    /** Whose entity table holds the video's rows (absent in sweeps queued before the index existed). */
+    tenantId: z.string().optional(),
     shardCount: z.number().int().min(0),
     runIds: z.array(runIdSchema).min(1),
   })
@@ -101,6 +104,7 @@ async function deleteLeftoverJobKeys(redis: Redis, prefix: string, videoId: stri
 export interface SweepDeps {
   queues: PipelineQueues;
   store: ObjectStore;
+  entityIndex: EntityIndex;
   /** The API's Redis, on the queues' prefix. */
   redis: Redis;
 }
@@ -116,5 +120,7 @@ export async function sweepDeletedVideo(
   }
   const removedKeys = await deleteLeftoverJobKeys(deps.redis, deps.queues.prefix, data.videoId);
   const removedObjects = await deps.store.deletePrefix(videoKeys(data.videoId).root);
+  // A finalize that read the record just before the DELETE may have written rows after it.
+  if (data.tenantId) await deps.entityIndex.deleteVideo(data.tenantId, data.videoId);
   return { state: 'swept', removedJobs: removed, removedKeys, removedObjects };
 }

@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  ObjectNotFoundError,
   QueueName,
   createRedisConnection,
   jobIds,
@@ -14,6 +15,7 @@ import {
   type VideoRecord,
   type VideoRepository,
 } from '@orion/shared';
+import { readRunRows, type EntityIndex } from '@orion/entity-index';
 import type { PipelineQueues } from '../services/pipeline-queues.js';
 import { readLiveProgress } from '../services/video-progress.js';
 import { SWEEP_JOB_NAME, sweepDeletedVideo } from './deleted-video-sweep.js';
@@ -25,6 +27,7 @@ export interface FinalizeDeps {
   queues: PipelineQueues;
   videos: VideoRepository;
   store: ObjectStore;
+  entityIndex: EntityIndex;
   logger: Logger;
 }
 
@@ -51,6 +54,10 @@ export async function finalizeVideo(job: Job, deps: FinalizeDeps): Promise<Final
   const failure = failed
     ? (live.failure ?? { stage: 'cluster' as const, message: Object.values(ignored)[0] ?? 'unknown failure' })
     : undefined;
+
+  // The run's rows go into the index before the record says the video is done, so a failed index write
+  // fails this job (BullMQ retries it) rather than leaving a completed video that search misses.
+  if (!failed) await indexRun(record, record.runId, deps);
 
   // The error of an earlier attempt is gone on success (a retry moved it into `failures`).
   const updated = await deps.videos.update(record.id, ({ error: _earlier, ...r }): VideoRecord => ({
@@ -100,6 +107,8 @@ async function finalizeRecluster(
   const cluster = await deps.queues.job(QueueName.cluster, jobIds.cluster(record.id, data.runId));
   const failures = await job.getIgnoredChildrenFailures();
   const ok = Object.keys(failures).length === 0 && !!cluster?.finishedOn && !cluster.failedReason;
+  // The new run's rows replace the earlier run's before the record switches runs (see finalizeVideo).
+  if (ok) await indexRun(record, data.runId, deps);
   await deps.videos.update(record.id, (r): VideoRecord => {
     const { pendingRunId: _pending, reclusterError: _old, ...rest } = r;
     if (!ok) {
@@ -127,6 +136,20 @@ async function finalizeRecluster(
   });
   deps.logger.info({ videoId: record.id, runId: data.runId, ok }, 'recluster finished');
   return { state: ok ? 'reclustered' : 'recluster-failed' };
+}
+
+/** Makes a run's entities the video's rows in the tenant's entity index (replacing any earlier run's). */
+async function indexRun(record: VideoRecord, runId: string, deps: FinalizeDeps): Promise<void> {
+  let run;
+  try {
+    run = await readRunRows(deps.store, record, runId);
+  } catch (err) {
+    if (!(err instanceof ObjectNotFoundError)) throw err;
+    // A cluster job that stored no results (a stand-in worker): nothing to index, as nothing to read.
+    deps.logger.warn({ videoId: record.id, runId, err }, 'run has no stored results to index');
+    return;
+  }
+  await deps.entityIndex.replaceVideo(record.tenantId, record.id, run.rows, { dim: run.dim });
 }
 
 export function startFinalizeWorker(deps: FinalizeDeps): Worker {

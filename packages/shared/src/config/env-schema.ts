@@ -49,6 +49,11 @@ export const envSchema = z.object({
     .optional()
     .describe('S3 access key; unset to use the AWS default credential chain.'),
   S3_SECRET_ACCESS_KEY: stringVar().optional().describe('S3 secret key, with S3_ACCESS_KEY_ID.'),
+  INDEX_MIN_ROWS: numberVar({ int: true, min: 256, max: 100_000_000 })
+    .default(5000)
+    .describe(
+      "Entities with a vector a tenant's entity index (LanceDB, under STORAGE_URL) needs before its IVF-PQ ANN index is built; smaller tables are searched exactly. 5000, measured on 2 cores with 512-d vectors (docs/operations.md): exact search answers 5k rows in about 30 ms (p99 under 100 ms) and grows linearly past them (10k: 50 ms, p99 250 ms), while the index answers in about 10 ms and costs about 15 s to build at 5k rows. At least 256 (IVF-PQ training needs them).",
+    ),
   ORION_MODELS_DIR: stringVar()
     .optional()
     .describe(

@@ -106,6 +106,8 @@ export interface OrionConfig {
   workerLocks: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
   storage: StorageLocation;
   s3: S3Settings;
+  /** The tenants' entity tables (LanceDB): vectors needed before the ANN index is built. */
+  entityIndex: { annMinRows: number };
   modelsDir: string;
   /** Defaults for a video's plan, and the bounds every plan stays within. */
   pipeline: { targetFps: number; shardSeconds: number; maxVideoSeconds: number; maxShardsPerVideo: number };
@@ -175,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
           : undefined,
     },
+    entityIndex: { annMinRows: e.INDEX_MIN_ROWS },
     modelsDir: resolve(e.ORION_MODELS_DIR ?? defaultModelsDir()),
     pipeline: {
       targetFps: e.TARGET_FPS,
