@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbeddingModel } from '@orion/embeddings';
 import { sharedDir } from '@orion/shared';
-import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import { Detector } from '@orion/detector';
 import { collectSamples } from './collect.js';
 import { loadCoco, loadYolo } from './dataset.js';
 import { evaluate, type MethodResult } from './evaluate.js';

@@ -1,5 +1,5 @@
 import { decodeImage, type Box } from '@orion/shared';
-import type { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import type { Detector } from '@orion/detector';
 import { cropRegion, encodeCrop } from '../../apps/detect-worker/src/output/crops.js';
 import type { LabelledImage } from './dataset.js';
 import { sortDetections, type Sorted } from './match.js';
