@@ -15,15 +15,19 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEmbeddingModel } from '@orion/embeddings';
+import { EVIDENCE_GROUPS, createEmbeddingModel } from '@orion/embeddings';
 import { sharedDir } from '@orion/shared';
-import { Detector } from '@orion/detector';
+import { DEFAULT_SECOND_LOOK, Detector, SecondLook } from '@orion/detector';
+import { EvidenceCache, calibrated } from './calibrated.js';
 import { collectSamples } from './collect.js';
 import { loadCoco, loadYolo } from './dataset.js';
 import { evaluate, type MethodResult } from './evaluate.js';
-import { detectorScore, embeddingVerification } from './methods.js';
-import { outcomeCounts, renderMarkdown } from './render.js';
+import { detectorScore, embeddingVerification, secondLook } from './methods.js';
+import { outcomeCounts, renderCosts, renderMarkdown } from './render.js';
+import { measureCosts } from './cost.js';
 
+/** The calibrated method's flag threshold on the probability that the label is right. */
+const CALIBRATED_THRESHOLD = 0.5;
 const shared = sharedDir();
 const coco128 = shared ? join(shared, 'fixtures', 'photos', 'coco128') : undefined;
 const { values: args } = parseArgs({
@@ -38,6 +42,8 @@ const { values: args } = parseArgs({
     'score-threshold': { type: 'string', default: '0.3' },
     'verify-threshold': { type: 'string', default: '0.3' },
     threads: { type: 'string', default: '1' },
+    folds: { type: 'string', default: '5' },
+    'second-look-grid': { type: 'string', default: String(DEFAULT_SECOND_LOOK.grid) },
   },
 });
 
@@ -84,15 +90,35 @@ const model = await createEmbeddingModel({
   interOpThreads: 1,
   batchSize: 16,
 });
+const look = await SecondLook.load({
+  ...DEFAULT_SECOND_LOOK,
+  modelsDir,
+  executionProvider: 'cpu',
+  intraOpThreads: threads,
+  grid: Number(args['second-look-grid']),
+});
+const cache = new EvidenceCache(model, look, labels);
+const folds = Number(args.folds);
 const methods = [
+  calibrated(cache, { threshold: CALIBRATED_THRESHOLD, folds }),
   embeddingVerification(model, labels, Number(args['verify-threshold'])),
   detectorScore(labels, 0.5),
+  secondLook(look, 0.3),
+  ...EVIDENCE_GROUPS.map((without) => calibrated(cache, { threshold: CALIBRATED_THRESHOLD, folds, without })),
 ];
 const results: MethodResult[] = [];
 for (const m of methods) {
   log(`bench:labels: ${m.name}…`);
   results.push(await evaluate(m, samples, labels));
 }
+await look.close();
+log('bench:labels: costs…');
+const costs = await measureCosts(samples.slice(0, 96), model, labels, {
+  modelsDir,
+  threads,
+  grids: [2, 3],
+  rounds: 3,
+});
 await model.close();
 
 const dataset = cocoFile ? cocoFile : args['yolo-labels']!;
@@ -111,8 +137,11 @@ if (args.json) {
       msPerCrop: d.msPerCrop,
     },
     methods: results,
+    costs,
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 } else {
-  process.stdout.write(`${renderMarkdown(dataset, images.length, samples, results)}\n`);
+  process.stdout.write(
+    `${renderMarkdown(dataset, images.length, samples, results)}\n\n${renderCosts(costs)}\n`,
+  );
 }

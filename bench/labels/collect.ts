@@ -1,4 +1,4 @@
-import { decodeImage, type Box } from '@orion/shared';
+import { boxInCrop, decodeImage, type Box } from '@orion/shared';
 import type { Detector } from '@orion/detector';
 import { cropRegion, encodeCrop } from '../../apps/detect-worker/src/output/crops.js';
 import type { LabelledImage } from './dataset.js';
@@ -17,6 +17,8 @@ export interface Sample extends Sorted {
   jpeg: Buffer;
   /** The crop's region in the image: [x, y, width, height]. */
   region: [number, number, number, number];
+  /** The detection box in the stored crop's pixels (as the embed stage computes it). */
+  cropBox: Box;
 }
 
 /** Runs the detector over every image and sorts each detection against the ground truth. */
@@ -33,7 +35,8 @@ export async function collectSamples(
     const sorted = sortDetections(found, li.truths);
     for (const [i, d] of found.entries()) {
       const region = cropRegion(d.box, raw.width, raw.height, cropMargin);
-      const { jpeg } = await encodeCrop(raw, region);
+      const { jpeg, width, height } = await encodeCrop(raw, region);
+      const entry = { detection: i, frame: index, offset: 0, length: jpeg.length, width, height, region };
       samples.push({
         image: index,
         imageWidth: raw.width,
@@ -44,6 +47,7 @@ export async function collectSamples(
         top5: d.top5,
         jpeg,
         region,
+        cropBox: boxInCrop(entry, d.box),
         ...sorted[i]!,
       });
     }

@@ -1,4 +1,5 @@
 import type { EmbeddingModel } from '@orion/embeddings';
+import type { SecondLook } from '@orion/detector';
 import type { Sample } from './collect.js';
 import type { Judgement } from './metrics.js';
 
@@ -16,6 +17,10 @@ export interface CheckingMethod {
   /** Thresholds of its precision–recall curve. */
   thresholds: number[];
   judge(items: readonly CheckItem[]): Promise<Judgement[]>;
+  /** Methods fitted on the data: called with the real detections first (cross-validated ones keep images apart). */
+  train?(items: readonly CheckItem[]): Promise<void>;
+  /** Its cost per crop when judging time alone does not show it (evidence gathered while training). */
+  msPerCrop?(): number;
 }
 
 const steps = (from: number, to: number, step: number) =>
@@ -77,6 +82,24 @@ export function detectorScore(labels: readonly string[], threshold: number): Che
           return { right, suggestion: next ? labels[next.class]! : null };
         }),
       );
+    },
+  };
+}
+
+/**
+ * A second detector's look at the stored crop: its best score for the label on a box overlapping
+ * the detection; suggests its best class there.
+ */
+export function secondLook(look: SecondLook, threshold: number): CheckingMethod {
+  return {
+    name: `second look (NanoDet-m, ${look.grid}×${look.grid} crops per run; flag below ${threshold})`,
+    threshold,
+    thresholds: steps(0.05, 0.95, 0.05),
+    async judge(items) {
+      const views = await look.look(
+        items.map(({ sample, label }) => ({ jpeg: sample.jpeg, box: sample.cropBox, label })),
+      );
+      return views.map((v) => ({ right: v.sameClassScore, suggestion: v.bestLabel }));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Sample } from './collect.js';
+import type { CostRow } from './cost.js';
 import type { MethodResult } from './evaluate.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
@@ -21,6 +22,17 @@ export function outcomeCounts(samples: readonly Sample[]) {
 }
 
 /** The report as markdown: summary, per-class figures and precision–recall points of each method. */
+export function renderCosts(rows: readonly CostRow[]): string {
+  return [
+    '### Cost per crop, back to back',
+    '',
+    table(
+      ['what', 'ms / crop', '× today'],
+      rows.map((r) => [r.what, r.msPerCrop.toFixed(2), r.ratio.toFixed(2)]),
+    ),
+  ].join('\n');
+}
+
 export function renderMarkdown(
   dataset: string,
   images: number,
@@ -42,6 +54,7 @@ export function renderMarkdown(
         'precision',
         'recall',
         'suggestion right (wrong class)',
+        'best precision at recall ≥ 0.6 (threshold)',
         'ms / crop',
         'flips: precision',
         'flips: recall',
@@ -53,6 +66,9 @@ export function renderMarkdown(
         f2(r.real.precision),
         f2(r.real.recall),
         pct(r.real.suggestionAccuracy),
+        r.precisionAtRecall60
+          ? `${f2(r.precisionAtRecall60.precision)} (${r.precisionAtRecall60.threshold})`
+          : '—',
         r.msPerCrop.toFixed(2),
         f2(r.flips.precision),
         f2(r.flips.recall),

@@ -123,6 +123,9 @@ export class Detector {
   get name(): string {
     return this.ms.model.manifest.name;
   }
+  get manifest(): DetectionManifest {
+    return this.ms.model.manifest;
+  }
   get sha256(): string {
     return this.ms.model.manifest.model.sha256;
   }

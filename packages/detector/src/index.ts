@@ -10,3 +10,5 @@ export { cropImage } from './tiles/crop-image.js';
 export * from './tiles/merge-tiles.js';
 export * from './tiles/tile-layout.js';
 export * from './tiles/tiled-detection.js';
+export { DEFAULT_SECOND_LOOK, SecondLook } from './second-look.js';
+export type { LookItem, SecondLookOptions, SecondView } from './second-look.js';
