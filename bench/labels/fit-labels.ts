@@ -9,8 +9,9 @@
  * The weights written are fitted on every image; the figures are the cross-validated ones only.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { DEFAULT_SECOND_LOOK, Detector, SecondLook } from '@orion/detector';
 import { DEFAULT_FIT, FEATURES, createEmbeddingModel, featureVector, fitLogistic } from '@orion/embeddings';
 import { sharedDir } from '@orion/shared';
@@ -60,7 +61,7 @@ await look.close();
 const params = {
   version: 1,
   fittedAt: new Date().toISOString(),
-  dataset: { coco: args.coco, images: images.length, detections: judged.length },
+  dataset: { coco: relative(process.cwd(), args.coco), images: images.length, detections: judged.length },
   detector: 'yolox_nano (DETECT_SCORE_THRESHOLD 0.3)',
   embedding: 'vision (MobileNetV2)',
   secondLook: DEFAULT_SECOND_LOOK,
@@ -76,5 +77,9 @@ const params = {
     curve: cv.curve.map((p) => ({ threshold: p.threshold, precision: p.precision, recall: p.recall })),
   },
 };
-await writeFile(args.out, `${JSON.stringify(params, null, 2)}\n`);
+// Written as the repository's formatter writes JSON, so that a refit diffs cleanly.
+await writeFile(
+  args.out,
+  await format(JSON.stringify(params), { ...(await resolveConfig(args.out)), filepath: args.out }),
+);
 process.stdout.write(`wrote ${args.out}: CV precision ${cv.real.precision}, recall ${cv.real.recall}\n`);
