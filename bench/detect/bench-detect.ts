@@ -31,7 +31,7 @@ import {
 } from '@orion/shared';
 import { fixturePath, startRedisServer } from '@orion/testkit';
 import { decodeShardFrames } from '../../apps/detect-worker/src/decode/decode-shard.js';
-import { Detector, intraOpThreadsFor } from '../../apps/detect-worker/src/detect/detector.js';
+import { Detector, intraOpThreadsFor } from '@orion/detector';
 import { detectorOptions } from '../../apps/detect-worker/src/settings.js';
 
 const { values: args } = parseArgs({

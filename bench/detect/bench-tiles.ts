@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, type DetectTileMode } from '@orion/shared';
 import { filterVideo, fixturePath, modelPath } from '@orion/testkit';
-import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import { Detector } from '@orion/detector';
 import { parseMotGroundTruth, scaleTruth, shiftTruth } from '../../apps/detect-worker/test/metrics.js';
 import { scoreVideo } from '../../apps/detect-worker/test/video-recall.js';
 

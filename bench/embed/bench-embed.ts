@@ -28,7 +28,7 @@ import { ReidEmbedder, createEmbeddingModel, type EmbeddingModel, type ReidItem 
 import { FsObjectStore, boxInCrop, readShardCrops, readShardDetections, sharedDir } from '@orion/shared';
 import { writeSyntheticClip } from '@orion/testkit';
 import { detectShard } from '../../apps/detect-worker/src/detect-shard.js';
-import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import { Detector } from '@orion/detector';
 
 const { values: args } = parseArgs({
   options: {

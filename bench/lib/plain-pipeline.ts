@@ -6,7 +6,7 @@ import { associate } from '../../apps/cluster-worker/src/associate.js';
 import { buildEntities } from '../../apps/cluster-worker/src/build-entities.js';
 import type { GatheredObservation } from '../../apps/cluster-worker/src/gather.js';
 import { decodeShardFrames, type DecodedFrame } from '../../apps/detect-worker/src/decode/decode-shard.js';
-import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import { Detector } from '@orion/detector';
 import { CROP_MAX_SIDE, cropRegion } from '../../apps/detect-worker/src/output/crops.js';
 import { detectorOptions } from '../../apps/detect-worker/src/settings.js';
 import { forEachFrameBatch } from '../../apps/detect-worker/src/shard/frame-batches.js';

@@ -3,7 +3,7 @@ import { createEmbeddingModel } from '@orion/embeddings';
 import type { RawImage } from '@orion/shared';
 import { sourceFrameAt, xyxyToXywh, type BoxXywh, type TrackDetection } from '@orion/tracking';
 import { decodeShardFrames } from '../../apps/detect-worker/src/decode/decode-shard.js';
-import { Detector } from '../../apps/detect-worker/src/detect/detector.js';
+import { Detector } from '@orion/detector';
 
 export const TUD_VIDEO = 'TUD-Campus_640x480_25fps.mp4';
 export const TUD_SOURCE_FPS = 25;

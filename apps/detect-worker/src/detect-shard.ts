@@ -1,7 +1,7 @@
 import type { DetectJobResult, Logger, ObjectStore, ShardSpan, JobProgress } from '@orion/shared';
 import { decodeShardFrames, shardFrameRange } from './decode/decode-shard.js';
 import { EmptyShardError } from './decode/empty-shard-error.js';
-import type { Detector } from './detect/detector.js';
+import type { Detector } from '@orion/detector';
 import { storeShardOutput } from './output/shard-output.js';
 import { CropCutter } from './shard/crop-cutter.js';
 import { roundDetectTimings, zeroDetectTimings } from './shard/detect-timings.js';

@@ -1,6 +1,6 @@
 import { QueueName, defineJobProcessor, type DetectJobResult } from '@orion/shared';
 import { detectShard } from './detect-shard.js';
-import { Detector } from './detect/detector.js';
+import { Detector } from '@orion/detector';
 import { detectorOptions } from './settings.js';
 
 /**

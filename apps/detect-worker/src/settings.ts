@@ -1,5 +1,5 @@
 import type { Logger, OrionConfig } from '@orion/shared';
-import type { DetectorOptions } from './detect/detector.js';
+import type { DetectorOptions } from '@orion/detector';
 
 /** The detector as the configuration describes it. */
 export function detectorOptions(config: OrionConfig, logger?: Logger): DetectorOptions {

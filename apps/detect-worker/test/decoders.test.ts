@@ -1,8 +1,13 @@
 import { Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { OutputShapeError, topK, type Candidate, type DecodeContext } from '../src/detect/candidates.js';
-import { yolov8Decoder } from '../src/detect/decoders/yolov8.js';
-import { classAwareNms } from '../src/detect/nms.js';
+import {
+  OutputShapeError,
+  topK,
+  type Candidate,
+  type DecodeContext,
+  yolov8Decoder,
+  classAwareNms,
+} from '@orion/detector';
 import { readPpmFrames } from '../src/decode/ppm-frames.js';
 
 // YOLOv8-style outputs are what users bring; no such model is in ../shared, so the tensors here are

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_MANIFESTS, decodeImage, sha256File, type Box } from '@orion/shared';
 import { fixturePath, modelPath } from '@orion/testkit';
-import { Detector, type ImageDetection } from '../src/detect/detector.js';
+import { Detector, type ImageDetection } from '@orion/detector';
 import { boxIou } from './metrics.js';
 import { modelsDir, tempDirs } from './support.js';
 

@@ -12,7 +12,7 @@ import {
 import { decodeShardFrames } from '../src/decode/decode-shard.js';
 import { detectShard } from '../src/detect-shard.js';
 import { filterVideo, fixturePath } from '@orion/testkit';
-import { Detector } from '../src/detect/detector.js';
+import { Detector } from '@orion/detector';
 import { parseMotGroundTruth, scaleTruth, shiftTruth } from './metrics.js';
 import { modelsDir, tempDirs } from './support.js';
 import { scoreVideo, type VideoScore } from './video-recall.js';

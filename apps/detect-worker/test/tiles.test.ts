@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Box } from '@orion/shared';
 import { detectorOptions } from '../src/settings.js';
-import { cropImage } from '../src/tiles/crop-image.js';
-import { isCutByTile, mergeTileDetections, type SourcedDetection } from '../src/tiles/merge-tiles.js';
-import { TILE_OVERLAP, tileGrid, tilesFor, type TileRegion } from '../src/tiles/tile-layout.js';
-import { detectTiled } from '../src/tiles/tiled-detection.js';
+import {
+  cropImage,
+  isCutByTile,
+  mergeTileDetections,
+  type SourcedDetection,
+  TILE_OVERLAP,
+  tileGrid,
+  tilesFor,
+  type TileRegion,
+  detectTiled,
+} from '@orion/detector';
 
 interface D {
   box: Box;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '@orion/testkit';
 import { decodeShardFrames } from '../src/decode/decode-shard.js';
-import { Detector } from '../src/detect/detector.js';
+import { Detector } from '@orion/detector';
 import { matchBoxes, parseMotGroundTruth } from './metrics.js';
 import { modelsDir } from './support.js';
 

@@ -1,6 +1,6 @@
 import type { Box } from '@orion/shared';
 import { decodeShardFrames } from '../src/decode/decode-shard.js';
-import type { Detector } from '../src/detect/detector.js';
+import type { Detector } from '@orion/detector';
 import { matchBoxes } from './metrics.js';
 
 export interface VideoScore {

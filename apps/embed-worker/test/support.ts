@@ -4,7 +4,7 @@ import { fixturePath, modelPath, tempDirs as testDirs, workerTestEnv } from '@or
 // The embed stage's input is the detect stage's output: these tests make it with the detect-worker's
 // own code (YOLOX-Nano, its crop cutting and shard writer), so the crops are the real thing.
 import { detectShard } from '../../detect-worker/src/detect-shard.js';
-import { Detector } from '../../detect-worker/src/detect/detector.js';
+import { Detector } from '@orion/detector';
 import { cropRegion, encodeCrop } from '../../detect-worker/src/output/crops.js';
 
 export { storeFor } from '@orion/testkit';

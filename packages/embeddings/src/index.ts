@@ -15,3 +15,5 @@ export * from './clip/clip-model.js';
 export * from './create-embedding-model.js';
 export * from './reid/cut-box.js';
 export * from './reid/reid-embedder.js';
+export * from './label-check/evidence.js';
+export * from './label-check/logistic.js';

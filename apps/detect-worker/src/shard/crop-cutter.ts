@@ -1,6 +1,6 @@
 import type { CropToPack } from '@orion/shared';
 import type { DecodedFrame } from '../decode/decode-shard.js';
-import type { ImageDetection } from '../detect/detector.js';
+import type { ImageDetection } from '@orion/detector';
 import { cropRegion, encodeCrop } from '../output/crops.js';
 
 // Crops are encoded while the next frames are detected; this bounds the frames kept alive for them.

@@ -1,6 +1,6 @@
 import type { Detection } from '@orion/shared';
 import type { DecodedFrame } from '../decode/decode-shard.js';
-import type { ImageDetection } from '../detect/detector.js';
+import type { ImageDetection } from '@orion/detector';
 
 /** The stored record of detection `id`, found in `frame`. */
 export function frameDetection(id: number, frame: DecodedFrame, d: ImageDetection): Detection {

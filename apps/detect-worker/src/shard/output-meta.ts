@@ -1,5 +1,5 @@
 import type { DetectShardInput } from '../detect-shard.js';
-import type { Detector } from '../detect/detector.js';
+import type { Detector } from '@orion/detector';
 import type { ShardOutputMeta } from '../output/shard-output.js';
 import type { ShardDetections } from './shard-detections.js';
 

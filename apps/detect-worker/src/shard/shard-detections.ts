@@ -1,6 +1,6 @@
 import type { DetectTimings, Detection } from '@orion/shared';
 import type { DecodedFrame } from '../decode/decode-shard.js';
-import type { Detector, ImageDetection } from '../detect/detector.js';
+import type { Detector, ImageDetection } from '@orion/detector';
 import { frameDetection } from './frame-detection.js';
 
 type ModelTimings = Pick<DetectTimings, 'preprocessMs' | 'inferenceMs' | 'postprocessMs'>;

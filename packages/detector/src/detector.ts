@@ -13,8 +13,8 @@ import {
   type RawImage,
   type DetectTileMode,
 } from '@orion/shared';
-import { detectTiled } from '../tiles/tiled-detection.js';
-import { tilesFor } from '../tiles/tile-layout.js';
+import { detectTiled } from './tiles/tiled-detection.js';
+import { tilesFor } from './tiles/tile-layout.js';
 import { topK, type DecodeContext, type OutputDecoder } from './candidates.js';
 import { classFilter } from './class-filter.js';
 import { outputDecoder } from './decoders/index.js';
@@ -122,6 +122,9 @@ export class Detector {
 
   get name(): string {
     return this.ms.model.manifest.name;
+  }
+  get manifest(): DetectionManifest {
+    return this.ms.model.manifest;
   }
   get sha256(): string {
     return this.ms.model.manifest.model.sha256;

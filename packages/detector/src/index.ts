@@ -1,0 +1,14 @@
+export { Detector, intraOpThreadsFor } from './detector.js';
+export type { DetectorOptions, DetectTiming, ImageDetection } from './detector.js';
+export { OutputShapeError, topK, bestClass, tensorOf } from './candidates.js';
+export type { Candidate, DecodeContext, DecodedOutput, OutputDecoder } from './candidates.js';
+export { UnknownClassError, classFilter } from './class-filter.js';
+export { outputDecoder } from './decoders/index.js';
+export { yolov8Decoder } from './decoders/yolov8.js';
+export { classAwareNms, candidateIou } from './nms.js';
+export { cropImage } from './tiles/crop-image.js';
+export * from './tiles/merge-tiles.js';
+export * from './tiles/tile-layout.js';
+export * from './tiles/tiled-detection.js';
+export { DEFAULT_SECOND_LOOK, SecondLook } from './second-look.js';
+export type { LookItem, SecondLookOptions, SecondView } from './second-look.js';
