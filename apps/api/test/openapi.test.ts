@@ -112,6 +112,8 @@ describe('OpenAPI document at /docs/json', () => {
       ],
       ['get', '/v1/videos/{id}/observations', api.request(`/v1/videos/${id}/observations?flagged=true`)],
       ['get', '/v1/videos/{id}/report', api.request(`/v1/videos/${id}/report`)],
+      ['get', '/v1/videos/{id}/flags/export', api.request(`/v1/videos/${id}/flags/export?format=coco`)],
+      ['get', '/v1/videos/{id}/flags/export', api.request(`/v1/videos/${id}/flags/export?format=voc`)],
       [
         'post',
         '/v1/videos/{id}/recluster',

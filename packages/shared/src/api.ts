@@ -10,3 +10,4 @@ export * from './api/videos.js';
 export * from './api/entities.js';
 export * from './api/search.js';
 export * from './api/uploads.js';
+export * from './api/flags.js';

@@ -1,0 +1,131 @@
+import archiver, { type Archiver } from 'archiver';
+import {
+  parseCropsIndex,
+  videoKeys,
+  type CropEntry,
+  type ObjectStore,
+  type VideoRecord,
+} from '@orion/shared';
+import type { FlagExportArchive, FlagExportFormat } from '@orion/shared/api';
+import { buildFlagDataset, cocoJson, yoloDataYaml, yoloLabel, type FlagDataset } from './flag-dataset.js';
+import { ResultsReader } from './results-reader.js';
+
+export interface FlagExportStream {
+  archive: Archiver;
+  contentType: string;
+  filename: string;
+  dataset: FlagDataset;
+}
+
+/**
+ * Streams a video's flagged crops as a labelled data set in a zip or tar. Everything that can fail
+ * (no results: 409; a missing crop index) fails before the first byte; the crops then go out one
+ * shard's pack at a time, each pack read only when the archive has written the previous one, so memory
+ * stays at one pack however many flags there are and a slow client slows the reads.
+ */
+export class FlagExport {
+  private readonly results: ResultsReader;
+
+  constructor(private readonly store: ObjectStore) {
+    this.results = new ResultsReader(store);
+  }
+
+  async open(
+    record: VideoRecord,
+    format: FlagExportFormat,
+    container: FlagExportArchive,
+  ): Promise<FlagExportStream> {
+    const { observations, runId } = await this.results.observations(record);
+    const flagged = observations.filter((o) => o.flag);
+    const crops = new Map<string, CropEntry>();
+    for (const shard of new Set(flagged.map((o) => o.shard))) {
+      const key = videoKeys(record.id).shard(shard).cropsIndex;
+      for (const entry of parseCropsIndex(await this.store.get(key), key).crops)
+        crops.set(`${shard}:${entry.detection}`, entry);
+    }
+    const dataset = buildFlagDataset(flagged, crops);
+
+    // JPEGs do not shrink: store them; tar has no compression of its own.
+    const archive = container === 'zip' ? archiver('zip', { store: true }) : archiver('tar');
+    const entries = archiveEntries(archive);
+    const add = (data: string, name: string) => {
+      archive.append(data, { name });
+      entries.count++;
+    };
+    const manifest = {
+      videoId: record.id,
+      runId,
+      format,
+      items: dataset.images.map((i) => i.item),
+      skipped: dataset.skipped,
+    };
+    add(`${JSON.stringify(manifest, null, 2)}\n`, 'flags.json');
+    if (format === 'coco') {
+      const coco = cocoJson(dataset, { videoId: record.id, runId, createdAt: new Date() });
+      add(JSON.stringify(coco), 'annotations.json');
+    } else {
+      add(yoloDataYaml(dataset), 'data.yaml');
+      add(dataset.classes.map((c) => `${c}\n`).join(''), 'classes.txt');
+      for (const img of dataset.images)
+        add(yoloLabel(dataset, img), `labels/${img.item.file.replace(/\.jpg$/, '.txt')}`);
+    }
+    void this.appendImages(record, dataset, archive, entries).then(
+      () => archive.finalize(),
+      (err: Error) => archive.destroy(err),
+    );
+    return {
+      archive,
+      dataset,
+      contentType: container === 'zip' ? 'application/zip' : 'application/x-tar',
+      filename: `${record.id}-flags-${format}.${container}`,
+    };
+  }
+
+  private async appendImages(
+    record: VideoRecord,
+    dataset: FlagDataset,
+    archive: Archiver,
+    appended: EntryCount,
+  ): Promise<void> {
+    const byShard = new Map<number, FlagDataset['images']>();
+    for (const img of dataset.images)
+      (byShard.get(img.shard) ?? byShard.set(img.shard, []).get(img.shard)!).push(img);
+    for (const [shard, images] of byShard) {
+      await entriesWritten(archive, appended);
+      if (archive.destroyed) return;
+      const bin = await this.store.get(videoKeys(record.id).shard(shard).crops);
+      for (const img of images) {
+        const { offset, length } = img.entry;
+        if (offset + length > bin.length)
+          throw new RangeError(`crop ${img.item.observation} lies outside its pack`);
+        archive.append(bin.subarray(offset, offset + length), { name: `images/${img.item.file}` });
+        appended.count++;
+      }
+    }
+  }
+}
+
+/** Counts the entries archiver has written, so the next pack is read only once the last one is out. */
+interface EntryCount {
+  count: number;
+  written: number;
+}
+
+function archiveEntries(archive: Archiver): EntryCount {
+  const state = { count: 0, written: 0 };
+  archive.on('entry', () => state.written++);
+  return state;
+}
+
+function entriesWritten(archive: Archiver, state: EntryCount): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (state.written >= state.count || archive.destroyed) {
+        archive.off('entry', check).off('close', check).off('error', reject);
+        resolve();
+      }
+    };
+    archive.on('entry', check).on('close', check).on('error', reject);
+    check();
+  });
+}
