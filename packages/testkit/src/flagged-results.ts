@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import {
+  ENTITIES_FORMAT,
   OBSERVATIONS_FORMAT,
   RESULTS_VERSION,
   packCrops,
   videoKeys,
   type CropToPack,
+  type EntitiesFile,
   type Observation,
   type ObjectStore,
   type VideoRecord,
@@ -128,7 +130,7 @@ export async function storeFlaggedVideo(
       box,
       label,
       score: 0.5,
-      entity: null,
+      entity: 'e1',
       tracklet: null,
       probability: 0,
       verification:
@@ -158,6 +160,51 @@ export async function storeFlaggedVideo(
       observations,
     }),
   );
+  const entities: EntitiesFile = {
+    format: ENTITIES_FORMAT,
+    version: RESULTS_VERSION,
+    videoId: id,
+    runId: 'r1',
+    createdAt: now,
+    params: {
+      embedding: 'vision',
+      association: 'tracklets',
+      noise: 'singletons',
+      clustering: record.clustering,
+    },
+    embeddingModel: { backend: 'vision', name: 'test', dim: 3 },
+    counts: {
+      observations: observations.length,
+      entities: 1,
+      tracklets: 0,
+      unassigned: 0,
+      flaggedObservations: observations.filter((o) => o.flag).length,
+      likelyFalsePositives: 0,
+    },
+    timings: {},
+    entities: [
+      {
+        id: 'e1',
+        label: 'cup',
+        classDistribution: Object.fromEntries(
+          [...new Set(observations.map((o) => o.label))].map((l) => [
+            l,
+            observations.filter((o) => o.label === l).length,
+          ]),
+        ),
+        observationCount: observations.length,
+        trackletCount: 0,
+        firstSeen: 0,
+        lastSeen: 12,
+        representative: '0:1',
+        meanProbability: 1,
+        flaggedObservations: observations.filter((o) => o.flag).length,
+        likelyFalsePositive: false,
+        centroidRow: 0,
+      },
+    ],
+  };
+  await store.put(videoKeys(id).run('r1').entities, JSON.stringify(entities));
   const labelled = new Map<string, string | null>();
   const unlabelled: string[] = [];
   for (const [shard, detection, , , target] of rows) {
