@@ -69,10 +69,14 @@ export class FlagExport {
       for (const img of dataset.images)
         add(yoloLabel(dataset, img), `labels/${img.item.file.replace(/\.jpg$/, '.txt')}`);
     }
-    void this.appendImages(record, dataset, archive, entries).then(
-      () => archive.finalize(),
-      (err: Error) => archive.destroy(err),
-    );
+    // A failure after the first byte can only cut the stream: the client sees a truncated archive. A
+    // client that goes away destroys the archive; its error is the stream's, not an unhandled rejection.
+    this.appendImages(record, dataset, archive, entries)
+      .then(
+        () => (archive.destroyed ? undefined : archive.finalize()),
+        (err: Error) => void archive.destroy(err),
+      )
+      .catch(() => undefined);
     return {
       archive,
       dataset,
