@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OBSERVATIONS_FORMAT,
+  RESULTS_VERSION,
+  packCrops,
+  videoKeys,
+  type CropToPack,
+  type Observation,
+} from '@orion/shared';
 import { storeFlaggedVideo, type FlaggedVideo } from '@orion/testkit';
 import { startApi, type ApiHarness } from './harness.js';
 
@@ -160,5 +168,70 @@ describe('GET /v1/videos/:id/flags/export', () => {
     const early = await api.request(`/v1/videos/${video.id}/flags/export?format=yolo`);
     expect(early.status).toBe(409);
     expect(await early.json()).toMatchObject({ code: 'RESULTS_NOT_READY' });
+  });
+
+  it('survives a client that goes away mid-archive, and serves the whole archive next time', async () => {
+    // A copy of the first video with 8 shards of 100 flagged noise crops (~15 MiB): more than sockets buffer.
+    const noise = await sharp(
+      Buffer.from(Array.from({ length: 160 * 200 * 3 }, (_, j) => (j * 7919) % 251)),
+      { raw: { width: 160, height: 200, channels: 3 } },
+    )
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const record = (await api.deps.videos.get(video.id))!;
+    const id = `${video.id.slice(0, -4)}beef`;
+    await api.deps.videos.create({ ...record, id, sourceKey: videoKeys(id).source });
+    const observations: Observation[] = [];
+    for (let shard = 0; shard < 8; shard++) {
+      const crops: CropToPack[] = [];
+      for (let d = 0; d < 100; d++) {
+        crops.push({
+          detection: d,
+          frame: d,
+          region: [0, 0, 320, 400],
+          jpeg: noise,
+          width: 160,
+          height: 200,
+        });
+        observations.push({
+          ...video.observations[0]!,
+          id: `${shard}:${d}`,
+          shard,
+          detection: d,
+          frame: d,
+          box: [20, 20, 300, 380],
+        });
+      }
+      const { bin, index } = packCrops(crops, { videoId: id, shardIndex: shard, margin: 0.1 });
+      await api.deps.store.put(videoKeys(id).shard(shard).crops, bin);
+      await api.deps.store.put(videoKeys(id).shard(shard).cropsIndex, JSON.stringify(index));
+    }
+    await api.deps.store.put(
+      videoKeys(id).run('r1').observations,
+      JSON.stringify({
+        format: OBSERVATIONS_FORMAT,
+        version: RESULTS_VERSION,
+        videoId: id,
+        runId: 'r1',
+        observations,
+      }),
+    );
+
+    for (const archive of ['zip', 'tar']) {
+      const abort = new AbortController();
+      const cut = await api.request(`/v1/videos/${id}/flags/export?format=coco&archive=${archive}`, {
+        signal: abort.signal,
+      });
+      const reader = cut.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      abort.abort();
+      await reader.read().catch(() => undefined);
+    }
+    expect((await api.request('/health')).status).toBe(200);
+    const res = await api.request(`/v1/videos/${id}/flags/export?format=coco`);
+    const file = join(dir, 'big.zip');
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+    const { stdout } = await run('unzip', ['-Z1', file]);
+    expect(stdout.split('\n').filter((n) => n.startsWith('images/'))).toHaveLength(800);
   });
 });

@@ -36,7 +36,7 @@ export default async function flagRoutes(app: App) {
         .header('content-disposition', `attachment; filename="${out.filename}"`)
         .header('x-orion-flag-images', String(out.dataset.images.length))
         .header('x-orion-flags-skipped', String(out.dataset.skipped.length))
-        .send(out.archive);
+        .send(out.stream);
     },
   );
 }

@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from 'node:stream';
 import archiver, { type Archiver } from 'archiver';
 import {
   parseCropsIndex,
@@ -11,7 +12,7 @@ import { buildFlagDataset, cocoJson, yoloDataYaml, yoloLabel, type FlagDataset }
 import { ResultsReader } from './results-reader.js';
 
 export interface FlagExportStream {
-  archive: Archiver;
+  stream: Readable;
   contentType: string;
   filename: string;
   dataset: FlagDataset;
@@ -47,6 +48,20 @@ export class FlagExport {
 
     // JPEGs do not shrink: store them; tar has no compression of its own.
     const archive = container === 'zip' ? archiver('zip', { store: true }) : archiver('tar');
+    // The response gets a pass-through, never the archive: when the client goes away the response is
+    // destroyed, and a destroyed archiver still feeds its queued entries to its packer, which throws
+    // outside any handler (archiver's abort() cannot stop a tar). So the archive is cut loose instead:
+    // no more crops are read, what is queued drains to nowhere, and it finishes normally.
+    const stream = new PassThrough();
+    let gone = false;
+    archive.on('error', (err) => stream.destroy(err));
+    stream.on('close', () => {
+      if (stream.writableFinished) return;
+      gone = true;
+      archive.unpipe(stream);
+      archive.resume();
+    });
+    archive.pipe(stream);
     const entries = archiveEntries(archive);
     const add = (data: string, name: string) => {
       archive.append(data, { name });
@@ -71,14 +86,14 @@ export class FlagExport {
     }
     // A failure after the first byte can only cut the stream: the client sees a truncated archive. A
     // client that goes away destroys the archive; its error is the stream's, not an unhandled rejection.
-    this.appendImages(record, dataset, archive, entries)
+    this.appendImages(record, dataset, archive, entries, () => gone)
       .then(
-        () => (archive.destroyed ? undefined : archive.finalize()),
-        (err: Error) => void archive.destroy(err),
+        () => archive.finalize(),
+        (err: Error) => void stream.destroy(err),
       )
       .catch(() => undefined);
     return {
-      archive,
+      stream,
       dataset,
       contentType: container === 'zip' ? 'application/zip' : 'application/x-tar',
       filename: `${record.id}-flags-${format}.${container}`,
@@ -90,13 +105,14 @@ export class FlagExport {
     dataset: FlagDataset,
     archive: Archiver,
     appended: EntryCount,
+    gone: () => boolean,
   ): Promise<void> {
     const byShard = new Map<number, FlagDataset['images']>();
     for (const img of dataset.images)
       (byShard.get(img.shard) ?? byShard.set(img.shard, []).get(img.shard)!).push(img);
     for (const [shard, images] of byShard) {
       await entriesWritten(archive, appended);
-      if (archive.destroyed) return;
+      if (gone()) return;
       const bin = await this.store.get(videoKeys(record.id).shard(shard).crops);
       for (const img of images) {
         const { offset, length } = img.entry;
@@ -124,12 +140,12 @@ function archiveEntries(archive: Archiver): EntryCount {
 function entriesWritten(archive: Archiver, state: EntryCount): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      if (state.written >= state.count || archive.destroyed) {
-        archive.off('entry', check).off('close', check).off('error', reject);
+      if (state.written >= state.count) {
+        archive.off('entry', check).off('error', reject);
         resolve();
       }
     };
-    archive.on('entry', check).on('close', check).on('error', reject);
+    archive.on('entry', check).on('error', reject);
     check();
   });
 }

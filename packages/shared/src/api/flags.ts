@@ -21,8 +21,8 @@ export const FlagExportQuery = Type.Object(
 export type FlagExportQuery = Static<typeof FlagExportQuery>;
 
 export const ArchiveFile = Type.String({
-  description: 'zip or tar archive',
-  contentMediaType: 'application/octet-stream',
+  description: 'the data set: a zip (`application/zip`) or a tar (`application/x-tar`), streamed',
+  contentMediaType: 'application/zip',
 });
 
 /** One exported crop in the archive's `flags.json`: where it came from and why it is labelled so. */
