@@ -198,6 +198,25 @@ describe('end to end: upload → detect → embed → cluster → entities', () 
       expect(images.length).toBe(entities.length);
       expect(images.every((i) => i.complete && i.width > 0)).toBe(true);
       expect(await tab.locator('#timeline svg .entity-row').count()).toBe(entities.length);
+      // The class-confusion table counts every flag once, with up to four decoded example crops a row.
+      const flagged = (await api(`/v1/videos/${ids.bus}/observations?flagged=true&limit=1`)).body
+        .total as number;
+      const cells = await tab.$$eval('#confusion tr.cell', (rows) =>
+        rows.map((r) => {
+          const row = r as unknown as {
+            dataset: Record<string, string>;
+            querySelectorAll(s: string): ArrayLike<{ complete: boolean; naturalWidth: number }>;
+          };
+          const imgs = Array.from(row.querySelectorAll('img'));
+          return {
+            count: Number(row.dataset.count),
+            decoded: imgs.filter((i) => i.complete && i.naturalWidth > 0).length,
+          };
+        }),
+      );
+      expect(cells.reduce((n, c) => n + c.count, 0)).toBe(flagged);
+      for (const c of cells) expect(c.decoded).toBe(Math.min(c.count, 4));
+      if (!flagged) expect(await tab.locator('#confusion-section').innerText()).toContain('No flags.');
       await tab.screenshot({ path: join(artifacts, 'report-bus.png'), fullPage: true });
     } finally {
       await browser.close();

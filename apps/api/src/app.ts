@@ -10,6 +10,7 @@ import multipart from './plugins/external/multipart.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
 import entityRoutes from './routes/entities.js';
+import flagRoutes from './routes/flags.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
 import queueBoardRoutes from './routes/queue-board.js';
@@ -72,6 +73,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     v1.addHook('onRequest', uploadLimits(deps.uploads));
     await v1.register(videoRoutes);
     await v1.register(entityRoutes);
+    await v1.register(flagRoutes);
     await v1.register(reclusterRoutes);
     await v1.register(searchRoutes);
     await v1.register(uploadRoutes);

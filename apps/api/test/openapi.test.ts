@@ -6,6 +6,7 @@ import {
   fileForm,
   makeUploadMedia,
   startStandInWorkers,
+  storeFlaggedVideo,
   type TestResponse,
   type UploadMedia,
 } from '@orion/testkit';
@@ -72,6 +73,7 @@ describe('OpenAPI document at /docs/json', () => {
       s = (await (await api.request(`/v1/videos/${id}`)).json()).state;
     }
     const json = { 'content-type': 'application/json' };
+    const flagged = await storeFlaggedVideo(api.deps.store, api.deps.videos, 'acme');
     const calls: [string, string, Promise<TestResponse>][] = [
       ['post', '/v1/videos', Promise.resolve(upload)],
       [
@@ -112,6 +114,13 @@ describe('OpenAPI document at /docs/json', () => {
       ],
       ['get', '/v1/videos/{id}/observations', api.request(`/v1/videos/${id}/observations?flagged=true`)],
       ['get', '/v1/videos/{id}/report', api.request(`/v1/videos/${id}/report`)],
+      ['get', '/v1/videos/{id}/flags/export', api.request(`/v1/videos/${id}/flags/export?format=coco`)],
+      ['get', '/v1/videos/{id}/flags/export', api.request(`/v1/videos/${id}/flags/export?format=voc`)],
+      [
+        'get',
+        '/v1/videos/{id}/flags/export',
+        api.request(`/v1/videos/${flagged.id}/flags/export?format=yolo&archive=tar`),
+      ],
       [
         'post',
         '/v1/videos/{id}/recluster',

@@ -25,7 +25,7 @@ function consensusOf(members: Member[]): Consensus | null {
  * Flags an observation when its detector class disagrees with its tracklet's consensus (the strongest
  * evidence: the same object, frame to frame), with its entity's consensus, or when class verification
  * says its crop does not look like its class (medium or high confidence). The suggestion follows the
- * same order of trust. Also marks entities whose verified members mostly fail as likely false positives.
+ * same order of trust. Also marks likely false positives (see `isLikelyFalsePositive`).
  */
 export function flagObservations(
   entities: BuiltEntity[],
@@ -40,6 +40,8 @@ export function flagObservations(
     const entityConsensus = consensusOf(members);
     let verified = 0;
     let failing = 0;
+    let judged = 0;
+    let noObject = 0;
     for (const m of members) {
       const label = m.obs.detection.label;
       const reasons: Flag['reasons'] = [];
@@ -63,14 +65,19 @@ export function flagObservations(
       if (v?.status === 'verified') {
         verified++;
         if (!v.isMatch) failing++;
+        if (v.verdict) judged++;
+        if (v.verdict === 'no-object') noObject++;
         if (!v.isMatch && v.confidence !== 'low') {
           reasons.push('verification');
           evidence.verificationProbability = Number(v.probability.toFixed(4));
           evidence.verificationConfidence = v.confidence;
           evidence.verificationSuggestion = v.suggestedClass;
+          if (v.verdict) evidence.verdict = v.verdict;
           if (v.similarity !== null) evidence.similarity = Number(v.similarity.toFixed(4));
-          // A suggestion only when the crop looks more like it than like the detector's class.
+          // A suggestion only when the crop looks more like it than like the detector's class, and
+          // never for a crop judged to hold no object at all.
           if (
+            v.verdict !== 'no-object' &&
             v.suggestedClass !== label &&
             v.suggestedProbability > Math.max(v.probability, MIN_SUGGESTION_PROBABILITY)
           ) {
@@ -80,7 +87,24 @@ export function flagObservations(
       }
       if (reasons.length) flags.set(m.obs.id, { reasons, suggestedClass: suggested, evidence });
     }
-    if (verified >= CONSENSUS_MIN_MEMBERS && failing / verified > 0.5) falsePositives.add(entity.id);
+    if (isLikelyFalsePositive({ verified, failing, judged, noObject })) falsePositives.add(entity.id);
   }
   return { flags, falsePositives };
+}
+
+/**
+ * An entity is likely a false positive when most of its members were judged to hold no object
+ * (`verdict` no-object: the label check's calibrated call). Shards written before verdicts existed
+ * fall back to "most verified members fail", which cannot tell a wrong class from no object.
+ * Either way a few members must have been judged: one vote is not evidence.
+ */
+export function isLikelyFalsePositive(c: {
+  verified: number;
+  failing: number;
+  judged: number;
+  noObject: number;
+}): boolean {
+  if (c.judged >= CONSENSUS_MIN_MEMBERS) return c.noObject / c.judged > 0.5;
+  if (c.judged > 0) return false;
+  return c.verified >= CONSENSUS_MIN_MEMBERS && c.failing / c.verified > 0.5;
 }

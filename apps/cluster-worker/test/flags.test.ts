@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection } from '@orion/shared';
 import { buildEntities, type Member } from '../src/build-entities.js';
-import { flagObservations } from '../src/flags.js';
+import { flagObservations, isLikelyFalsePositive } from '../src/flags.js';
 
 const member = (
   id: number,
@@ -74,5 +74,51 @@ describe('misclassification flags', () => {
     expect([...flags.keys()]).toEqual(['0:0', '0:1']);
     expect(flags.get('0:0')).toMatchObject({ reasons: ['verification'], suggestedClass: 'bottle' });
     expect(falsePositives).toEqual(new Set([entities[0]!.entity.id]));
+  });
+
+  it('marks an entity whose members were mostly judged "no object" as a likely false positive, not one of mostly wrong class', () => {
+    const judged = (verdict: 'correct' | 'wrong-class' | 'no-object') => ({
+      status: 'verified' as const,
+      isMatch: verdict === 'correct',
+      probability: verdict === 'correct' ? 0.9 : 0.1,
+      similarity: null,
+      confidence: 'high' as const,
+      suggestedClass: verdict === 'wrong-class' ? 'bottle' : 'cup',
+      suggestedProbability: verdict === 'wrong-class' ? 0.8 : 0.1,
+      verdict,
+    });
+    const ghost = [
+      member(0, 'cup', 1, judged('no-object')),
+      member(1, 'cup', 2, judged('no-object')),
+      member(2, 'cup', 3, judged('correct')),
+    ];
+    const bottle = [
+      member(3, 'cup', 4, judged('wrong-class')),
+      member(4, 'cup', 5, judged('wrong-class')),
+      member(5, 'cup', 6, judged('no-object')),
+    ];
+    const entities = buildEntities([ghost, bottle], 3);
+    const { flags, falsePositives } = flagObservations(entities, new Map());
+    // Both fail verification mostly; only the first holds mostly nothing.
+    expect(falsePositives).toEqual(new Set([entities[0]!.entity.id]));
+    // A crop that holds no object gets no class suggestion, and the flag says why.
+    expect(flags.get('0:0')).toMatchObject({
+      reasons: ['verification'],
+      suggestedClass: null,
+      evidence: { verdict: 'no-object' },
+    });
+    expect(flags.get('0:3')).toMatchObject({
+      suggestedClass: 'bottle',
+      evidence: { verdict: 'wrong-class' },
+    });
+    expect(flags.has('0:2')).toBe(false);
+  });
+
+  it('needs a few judged members, and falls back to failing verification only for shards without verdicts', () => {
+    expect(isLikelyFalsePositive({ verified: 2, failing: 2, judged: 2, noObject: 2 })).toBe(false);
+    expect(isLikelyFalsePositive({ verified: 3, failing: 3, judged: 3, noObject: 1 })).toBe(false);
+    expect(isLikelyFalsePositive({ verified: 4, failing: 1, judged: 4, noObject: 3 })).toBe(true);
+    expect(isLikelyFalsePositive({ verified: 3, failing: 2, judged: 0, noObject: 0 })).toBe(true);
+    expect(isLikelyFalsePositive({ verified: 3, failing: 1, judged: 0, noObject: 0 })).toBe(false);
   });
 });

@@ -74,6 +74,11 @@ export class ApiClient {
     return (await (await this.fetch(path, init)).json()) as T;
   }
 
+  /** A GET whose body the caller streams (an archive, an image); errors as for `json`. */
+  download(path: string): Promise<Response> {
+    return this.fetch(path);
+  }
+
   postJson<T>(path: string, body: unknown): Promise<T> {
     return this.json<T>(path, {
       method: 'POST',

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
 import { evaluate, type EvaluateOptions } from './commands/evaluate.js';
+import { registerFlags } from './commands/flags.js';
 import { registerModels } from './commands/models.js';
 import { entities, recluster, search } from './commands/results.js';
 import { rebuildIndex } from './commands/index-admin.js';
@@ -173,6 +174,7 @@ program
     await evaluate(client(), video, o);
   });
 
+registerFlags(program, client);
 registerModels(program);
 
 try {

@@ -35,6 +35,8 @@ export type ApiHarness<T extends LaunchedApi = LaunchedApi> = T & {
   /** The queue prefix this API alone uses on the shared Redis. */
   prefix: string;
   redisUrl: string;
+  /** Where the API stores videos and results (`file://…` or `s3://bucket/prefix`), for tests that seed it. */
+  storageUrl: string;
   /** fetch against the API, with `TEST_API_KEYS.acme` unless `key` says otherwise (null: none). */
   request(path: string, init?: RequestInit & { key?: string | null }): Promise<TestResponse>;
 };
@@ -87,6 +89,7 @@ export async function startApp<T extends LaunchedApi>(
     ...api,
     prefix,
     redisUrl,
+    storageUrl: storageEnv.STORAGE_URL!,
     request(path, init = {}) {
       const { key = keys.acme, ...rest } = init;
       const headers = new Headers(rest.headers);

@@ -15,3 +15,4 @@ export * from './upload-media.js';
 export * from './stand-in-workers.js';
 export * from './reference-media.js';
 export * from './callback-receiver.js';
+export * from './flagged-results.js';

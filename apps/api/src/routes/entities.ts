@@ -4,10 +4,14 @@ import { authErrors, errorRef, security } from '../schemas/common.js';
 import { EntityDetail, EntityList, ObservationList } from '@orion/shared/api';
 import { EntityParams, EntityQuery, HtmlPage, JpegImage, ObservationQuery } from '../schemas/entity.js';
 import { VideoIdParams } from '../schemas/video.js';
+import { classConfusion } from '../services/class-confusion.js';
 import { renderReport } from '../services/report-html.js';
 import { ownVideo } from '../services/own-video.js';
 import { ResultsReader } from '../services/results-reader.js';
 import type { App } from '../types.js';
+
+/** Example crops per cell of the report's class-confusion table. */
+const CONFUSION_EXAMPLES = 4;
 
 const errors = { 400: errorRef, 404: errorRef, 409: errorRef, ...authErrors };
 
@@ -145,7 +149,7 @@ export default async function entityRoutes(app: App) {
       schema: {
         tags: ['entities'],
         summary:
-          'HTML report: entity gallery, timeline, flagged misclassifications, run parameters (self-contained)',
+          'HTML report: entity gallery, timeline, class confusion, flagged misclassifications, run parameters (self-contained)',
         security,
         params: VideoIdParams,
         response: { 200: HtmlPage, ...errors },
@@ -154,8 +158,10 @@ export default async function entityRoutes(app: App) {
     async (req, reply) => {
       const record = await own(req.params.id, req.principal.tenantId);
       const [file, obs] = await Promise.all([results.entities(record), results.observations(record)]);
+      const confusion = classConfusion(obs.observations, CONFUSION_EXAMPLES);
       const wanted = new Set([
         ...file.entities.map((e) => e.representative),
+        ...confusion.flatMap((c) => c.examples),
         ...obs.observations
           .filter((o) => o.flag)
           .slice(0, 60)
@@ -166,6 +172,7 @@ export default async function entityRoutes(app: App) {
         record,
         entities: file,
         observations: obs.observations,
+        confusion,
         crops,
         generatedAt: new Date(),
       });

@@ -1,9 +1,12 @@
 import type { EntitiesFile, Observation, VideoRecord } from '@orion/shared';
+import type { ConfusionCell } from './class-confusion.js';
 
 export interface ReportInput {
   record: VideoRecord;
   entities: EntitiesFile;
   observations: Observation[];
+  /** Detector class → suggested class over the flags (`classConfusion`), with example crops. */
+  confusion: ConfusionCell[];
   /** Observation id → JPEG bytes, for the thumbnails and flagged crops shown. */
   crops: Map<string, Buffer>;
   generatedAt: Date;
@@ -16,10 +19,11 @@ const esc = (s: unknown) =>
   );
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const time = (t: number) => `${Math.floor(t / 60)}:${(t % 60).toFixed(1).padStart(4, '0')}`;
-const img = (crops: Map<string, Buffer>, id: string, alt: string) => {
+/** Lazy by default; the confusion table's few small examples load at once (a table read as a whole). */
+const img = (crops: Map<string, Buffer>, id: string, alt: string, loading: 'lazy' | 'eager' = 'lazy') => {
   const jpeg = crops.get(id);
   return jpeg
-    ? `<img src="data:image/jpeg;base64,${jpeg.toString('base64')}" alt="${esc(alt)}" loading="lazy">`
+    ? `<img src="data:image/jpeg;base64,${jpeg.toString('base64')}" alt="${esc(alt)}" loading="${loading}">`
     : `<div class="missing">no crop</div>`;
 };
 
@@ -40,6 +44,9 @@ const STYLE = `
   .timeline svg { width: 100%; display: block; }
   .flags { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
   .flag { background: #fff; border: 1px solid #d97706; border-radius: 8px; padding: 8px; font-size: .9rem; }
+  #confusion img { width: 64px; height: 64px; object-fit: contain; background: #eef0f3; border-radius: 4px; margin-right: 4px; }
+  #confusion .missing { display: inline-grid; width: 64px; height: 64px; }
+  #confusion td.count { text-align: right; font-variant-numeric: tabular-nums; }
   .missing { height: 140px; display: grid; place-items: center; background: #eef0f3; color: #5b6475; }
 `;
 
@@ -68,6 +75,22 @@ function timeline(input: ReportInput): string {
     )
     .join('');
   return `<svg viewBox="0 0 ${width} ${h}" role="img" aria-label="When each entity is on screen">${rows.join('')}${axis}</svg>`;
+}
+
+function confusionTable(input: ReportInput): string {
+  if (!input.confusion.length) return '<p>No flags.</p>';
+  const rows = input.confusion
+    .map(
+      (c) =>
+        `<tr class="cell" data-detected="${esc(c.detected)}" data-target="${esc(c.target)}" data-count="${c.count}">` +
+        `<td>${esc(c.detected)}</td><td>${esc(c.target)}</td><td class="count">${c.count}</td>` +
+        `<td class="examples">${c.examples.map((id) => img(input.crops, id, `${c.detected} → ${c.target}, observation ${id}`, 'eager')).join('')}</td></tr>`,
+    )
+    .join('\n');
+  return `<table id="confusion"><thead><tr><th>detector class</th><th>suggested</th><th>flags</th><th>examples</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
 }
 
 /** The report of one processed video: plain HTML and CSS, images inline, so it works offline. */
@@ -135,6 +158,9 @@ ${cards || '<p>No entities.</p>'}
 </section>
 <h2>Timeline</h2>
 <section class="timeline" id="timeline">${timeline(input)}</section>
+<h2>Class confusion</h2>
+<p class="meta">What the flags say each detector class really was: a suggested class, no object at all, or unknown (flagged without a suggestion).</p>
+<section id="confusion-section">${confusionTable(input)}</section>
 <h2>Flagged misclassifications (${flagged.length})</h2>
 <section class="flags" id="flags">
 ${flags || '<p>None.</p>'}

@@ -61,7 +61,7 @@ export const entitySchema = z
     representative: z.string(),
     meanProbability: z.number().min(0).max(1),
     flaggedObservations: z.number().int().min(0),
-    /** Most members fail class verification: probably not a real object of its label. */
+    /** Most members were judged to hold no object (older shards: most fail class verification). */
     likelyFalsePositive: z.boolean(),
     /** Row of the entity's centroid in centroids.bin. */
     centroidRow: z.number().int().min(0),
