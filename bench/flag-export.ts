@@ -13,16 +13,18 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import {
   FsObjectStore,
-  OBSERVATIONS_FORMAT,
-  RESULTS_VERSION,
   VideoRepository,
   createRedisConnection,
-  packCrops,
-  videoKeys,
   type CropToPack,
   type Observation,
 } from '@orion/shared';
-import { apiProcess, startRedisServer } from '@orion/testkit';
+import {
+  apiProcess,
+  completedVideoRecord,
+  putRunObservations,
+  putShardCrops,
+  startRedisServer,
+} from '@orion/testkit';
 import { rssMiB } from './lib/process-rss.js';
 
 const MiB = 1024 * 1024;
@@ -58,34 +60,17 @@ const conn = createRedisConnection(redis.url);
 try {
   const store = new FsObjectStore(dir);
   const id = randomUUID();
-  const now = new Date().toISOString();
-  await new VideoRepository(conn, 'bench').create({
-    id,
-    tenantId: 'bench',
-    sourceKey: videoKeys(id).source,
-    ownsSource: true,
-    createdAt: now,
-    updatedAt: now,
-    state: 'completed',
-    tags: [],
-    probe: {
+  await new VideoRepository(conn, 'bench').create(
+    completedVideoRecord({
+      id,
+      tenantId: 'bench',
       durationSeconds: shards * 10,
-      formatName: 'mp4',
-      video: { codec: 'h264', width: 1280, height: 720, fps: 25 },
-      hasAudio: false,
-    },
-    plan: { shardSeconds: 10, targetFps: perShard / 10, shardCount: shards },
-    runId: 'r1',
-    embedding: 'vision',
-    association: 'tracklets',
-    noise: 'singletons',
-    clustering: {
-      minClusterSize: 5,
-      minSamples: 5,
-      clusterSelectionEpsilon: 0,
-      clusterSelectionMethod: 'eom',
-    },
-  });
+      width: 1280,
+      height: 720,
+      fps: 25,
+      plan: { shardSeconds: 10, targetFps: perShard / 10, shardCount: shards },
+    }),
+  );
   const jpegs = await noiseJpegs(16);
   const observations: Observation[] = [];
   let largestPack = 0;
@@ -116,22 +101,11 @@ try {
         },
       });
     }
-    const { bin, index } = packCrops(crops, { videoId: id, shardIndex: s, margin: 0.1 });
-    largestPack = Math.max(largestPack, bin.length);
-    cropBytes += bin.length;
-    await store.put(videoKeys(id).shard(s).crops, bin);
-    await store.put(videoKeys(id).shard(s).cropsIndex, JSON.stringify(index));
+    const packBytes = await putShardCrops(store, id, s, crops);
+    largestPack = Math.max(largestPack, packBytes);
+    cropBytes += packBytes;
   }
-  await store.put(
-    videoKeys(id).run('r1').observations,
-    JSON.stringify({
-      format: OBSERVATIONS_FORMAT,
-      version: RESULTS_VERSION,
-      videoId: id,
-      runId: 'r1',
-      observations,
-    }),
-  );
+  await putRunObservations(store, id, 'r1', observations);
   console.log(
     `${shards} shards × ${perShard} flagged crops = ${observations.length} crops, ${(cropBytes / MiB).toFixed(1)} MiB of JPEG; largest pack ${(largestPack / MiB).toFixed(1)} MiB`,
   );

@@ -10,6 +10,7 @@ import {
   type EntitiesFile,
 } from '@orion/shared';
 import {
+  STAND_IN_RUN_PARAMS,
   TEST_API_KEYS,
   fileForm,
   makeUploadMedia,
@@ -49,17 +50,7 @@ describe.each(['fs', 's3'] as const)('the entity index behind the API, on the %s
       videoId,
       runId,
       createdAt: new Date().toISOString(),
-      params: {
-        embedding: 'vision',
-        association: 'tracklets',
-        noise: 'singletons',
-        clustering: {
-          minClusterSize: 5,
-          minSamples: 5,
-          clusterSelectionEpsilon: 0,
-          clusterSelectionMethod: 'eom',
-        },
-      },
+      params: STAND_IN_RUN_PARAMS,
       embeddingModel: { backend: 'vision', name: 'stand-in', dim: DIM },
       counts: {
         observations: labels.length,

@@ -15,10 +15,9 @@ import {
   loadConfig,
   videoKeys,
   type EntitiesFile,
-  type VideoRecord,
 } from '@orion/shared';
 import { createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
-import { writeSyntheticClip } from '@orion/testkit';
+import { STAND_IN_RUN_PARAMS, completedVideoRecord, writeSyntheticClip } from '@orion/testkit';
 import { EntitySearch, labelsInText } from '../src/services/entity-search.js';
 
 // The clip text path of search, on a small generated image–text model (no CLIP weights exist here):
@@ -52,34 +51,15 @@ afterAll(async () => {
 
 async function storeVideo(store: FsObjectStore, videos: VideoRepository, colours: [string, Buffer][]) {
   const id = randomUUID();
-  const now = new Date().toISOString();
-  const record = {
+  const record = completedVideoRecord({
     id,
     tenantId: 'acme',
-    sourceKey: videoKeys(id).source,
-    ownsSource: true,
-    createdAt: now,
-    updatedAt: now,
-    state: 'completed',
-    tags: [],
-    probe: {
-      durationSeconds: 1,
-      formatName: 'mp4',
-      video: { codec: 'h264', width: 32, height: 32, fps: 1 },
-      hasAudio: false,
-    },
+    durationSeconds: 1,
+    width: 32,
+    height: 32,
+    fps: 1,
     plan: { shardSeconds: 10, targetFps: 1, shardCount: 1 },
-    runId: 'r1',
-    embedding: 'vision',
-    association: 'tracklets',
-    noise: 'singletons',
-    clustering: {
-      minClusterSize: 5,
-      minSamples: 5,
-      clusterSelectionEpsilon: 0,
-      clusterSelectionMethod: 'eom',
-    },
-  } satisfies VideoRecord;
+  });
   await videos.create(record);
   const centroids = await Promise.all(colours.map(([, png]) => model.encodeImage(png)));
   const file: EntitiesFile = {
@@ -87,13 +67,8 @@ async function storeVideo(store: FsObjectStore, videos: VideoRepository, colours
     version: RESULTS_VERSION,
     videoId: id,
     runId: 'r1',
-    createdAt: now,
-    params: {
-      embedding: 'vision',
-      association: 'tracklets',
-      noise: 'singletons',
-      clustering: record.clustering,
-    },
+    createdAt: record.createdAt,
+    params: STAND_IN_RUN_PARAMS,
     embeddingModel: { backend: 'clip', name: 'tiny-clip', dim: model.embeddingDim },
     counts: {
       observations: colours.length,

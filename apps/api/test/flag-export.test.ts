@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  OBSERVATIONS_FORMAT,
-  RESULTS_VERSION,
-  packCrops,
-  videoKeys,
-  type CropToPack,
-  type Observation,
-} from '@orion/shared';
-import { storeFlaggedVideo, type FlaggedVideo } from '@orion/testkit';
+import { videoKeys, type CropToPack, type Observation } from '@orion/shared';
+import { putRunObservations, putShardCrops, storeFlaggedVideo, type FlaggedVideo } from '@orion/testkit';
 import { startApi, type ApiHarness } from './harness.js';
 
 const run = promisify(execFile);
@@ -202,20 +195,9 @@ describe('GET /v1/videos/:id/flags/export', () => {
           box: [20, 20, 300, 380],
         });
       }
-      const { bin, index } = packCrops(crops, { videoId: id, shardIndex: shard, margin: 0.1 });
-      await api.deps.store.put(videoKeys(id).shard(shard).crops, bin);
-      await api.deps.store.put(videoKeys(id).shard(shard).cropsIndex, JSON.stringify(index));
+      await putShardCrops(api.deps.store, id, shard, crops);
     }
-    await api.deps.store.put(
-      videoKeys(id).run('r1').observations,
-      JSON.stringify({
-        format: OBSERVATIONS_FORMAT,
-        version: RESULTS_VERSION,
-        videoId: id,
-        runId: 'r1',
-        observations,
-      }),
-    );
+    await putRunObservations(api.deps.store, id, 'r1', observations);
 
     for (const archive of ['zip', 'tar']) {
       const abort = new AbortController();

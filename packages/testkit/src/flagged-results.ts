@@ -2,17 +2,20 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import {
   ENTITIES_FORMAT,
-  OBSERVATIONS_FORMAT,
   RESULTS_VERSION,
-  packCrops,
   videoKeys,
   type CropToPack,
   type EntitiesFile,
   type Observation,
   type ObjectStore,
-  type VideoRecord,
   type VideoRepository,
 } from '@orion/shared';
+import {
+  STAND_IN_RUN_PARAMS,
+  completedVideoRecord,
+  putRunObservations,
+  putShardCrops,
+} from './stored-video.js';
 
 /** What `storeFlaggedVideo` wrote: the flags a labelled export must hold, and the one it must skip. */
 export interface FlaggedVideo {
@@ -46,34 +49,15 @@ export async function storeFlaggedVideo(
   tenantId: string,
 ): Promise<FlaggedVideo> {
   const id = randomUUID();
-  const now = new Date().toISOString();
-  const record = {
+  const record = completedVideoRecord({
     id,
     tenantId,
-    sourceKey: videoKeys(id).source,
-    ownsSource: true,
-    createdAt: now,
-    updatedAt: now,
-    state: 'completed',
-    tags: [],
-    probe: {
-      durationSeconds: 20,
-      formatName: 'mp4',
-      video: { codec: 'h264', width: 640, height: 360, fps: 25 },
-      hasAudio: false,
-    },
+    durationSeconds: 20,
+    width: 640,
+    height: 360,
+    fps: 25,
     plan: { shardSeconds: 10, targetFps: 1, shardCount: 2 },
-    runId: 'r1',
-    embedding: 'vision',
-    association: 'tracklets',
-    noise: 'singletons',
-    clustering: {
-      minClusterSize: 5,
-      minSamples: 5,
-      clusterSelectionEpsilon: 0,
-      clusterSelectionMethod: 'eom',
-    },
-  } satisfies VideoRecord;
+  });
   // [shard, detection, detector class, box, flag: suggested class | 'no-object' | 'unknown' | null]
   const rows: [number, number, string, Observation['box'], string | null][] = [
     [0, 0, 'cup', [100, 50, 200, 250], 'bottle'],
@@ -145,33 +129,15 @@ export async function storeFlaggedVideo(
     });
   }
   await videos.create(record);
-  for (const [shard, crops] of packs) {
-    const { bin, index } = packCrops(crops, { videoId: id, shardIndex: shard, margin: 0.1 });
-    await store.put(videoKeys(id).shard(shard).crops, bin);
-    await store.put(videoKeys(id).shard(shard).cropsIndex, JSON.stringify(index));
-  }
-  await store.put(
-    videoKeys(id).run('r1').observations,
-    JSON.stringify({
-      format: OBSERVATIONS_FORMAT,
-      version: RESULTS_VERSION,
-      videoId: id,
-      runId: 'r1',
-      observations,
-    }),
-  );
+  for (const [shard, crops] of packs) await putShardCrops(store, id, shard, crops);
+  await putRunObservations(store, id, 'r1', observations);
   const entities: EntitiesFile = {
     format: ENTITIES_FORMAT,
     version: RESULTS_VERSION,
     videoId: id,
     runId: 'r1',
-    createdAt: now,
-    params: {
-      embedding: 'vision',
-      association: 'tracklets',
-      noise: 'singletons',
-      clustering: record.clustering,
-    },
+    createdAt: record.createdAt,
+    params: STAND_IN_RUN_PARAMS,
     embeddingModel: { backend: 'vision', name: 'test', dim: 3 },
     counts: {
       observations: observations.length,

@@ -16,3 +16,4 @@ export * from './stand-in-workers.js';
 export * from './reference-media.js';
 export * from './callback-receiver.js';
 export * from './flagged-results.js';
+export * from './stored-video.js';
