@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { VERIFICATION_STATUSES } from '../vocabulary.js';
+import { LABEL_VERDICTS, VERIFICATION_STATUSES } from '../vocabulary.js';
 import { Nullable, literalUnion } from './schema-helpers.js';
 const Box = Type.Array(Type.Number(), {
   minItems: 4,
@@ -18,6 +18,8 @@ export const Verification = Nullable(
       reason: Type.Optional(Type.String()),
       suggestedClass: Nullable(Type.String()),
       suggestedProbability: Nullable(Type.Number()),
+      /** The label check's call (absent in shards embedded before it existed). */
+      verdict: Type.Optional(literalUnion(LABEL_VERDICTS)),
     },
     { additionalProperties: false },
   ),
