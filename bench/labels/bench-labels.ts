@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { EVIDENCE_GROUPS, createEmbeddingModel } from '@orion/embeddings';
 import { sharedDir } from '@orion/shared';
 import { DEFAULT_SECOND_LOOK, Detector, SecondLook } from '@orion/detector';
-import { EvidenceCache, calibrated } from './calibrated.js';
+import { EvidenceCache, MODEL_GROUPS, calibrated } from './calibrated.js';
 import { collectSamples } from './collect.js';
 import { loadCoco, loadYolo } from './dataset.js';
 import { evaluate, type MethodResult } from './evaluate.js';
@@ -97,14 +97,28 @@ const look = await SecondLook.load({
   intraOpThreads: threads,
   grid: Number(args['second-look-grid']),
 });
-const cache = new EvidenceCache(model, look, labels);
+const cache = new EvidenceCache(model, look, labels, samples);
 const folds = Number(args.folds);
 const methods = [
   calibrated(cache, { threshold: CALIBRATED_THRESHOLD, folds }),
   embeddingVerification(model, labels, Number(args['verify-threshold'])),
   detectorScore(labels, 0.5),
   secondLook(look, 0.3),
-  ...EVIDENCE_GROUPS.map((without) => calibrated(cache, { threshold: CALIBRATED_THRESHOLD, folds, without })),
+  // Ablation: the default model without each of its groups, and with the second look as a feature.
+  ...MODEL_GROUPS.map((without) =>
+    calibrated(cache, {
+      threshold: CALIBRATED_THRESHOLD,
+      folds,
+      groups: MODEL_GROUPS.filter((g) => g !== without),
+      name: `calibrated, without ${without} (CV)`,
+    }),
+  ),
+  calibrated(cache, {
+    threshold: CALIBRATED_THRESHOLD,
+    folds,
+    groups: EVIDENCE_GROUPS,
+    name: 'calibrated, with the second look as features too (CV)',
+  }),
 ];
 const results: MethodResult[] = [];
 for (const m of methods) {
@@ -134,6 +148,7 @@ if (args.json) {
       precision: d.real.precision,
       recall: d.real.recall,
       suggestionAccuracy: d.real.suggestionAccuracy,
+      verdictAccuracy: d.real.verdictAccuracy,
       msPerCrop: d.msPerCrop,
     },
     methods: results,

@@ -6,6 +6,7 @@ import {
   figures,
   perClass,
   suggestionAccuracy,
+  verdictAccuracy,
   type CurvePoint,
   type Figures,
   type Scored,
@@ -16,7 +17,7 @@ export interface MethodResult {
   threshold: number;
   /** Judging time per crop (ms), measured over the real detections. */
   msPerCrop: number;
-  real: Figures & { suggestionAccuracy: number | null };
+  real: Figures & { suggestionAccuracy: number | null; verdictAccuracy: number | null };
   perClass: (Figures & { label: string })[];
   curve: CurvePoint[];
   /** The best precision over the curve's points with recall ≥ 0.6 (null: none reaches it). */
@@ -63,7 +64,11 @@ export async function evaluate(
     name: method.name,
     threshold: method.threshold,
     msPerCrop,
-    real: { ...figures(rows, method.threshold), suggestionAccuracy: suggestionAccuracy(rows) },
+    real: {
+      ...figures(rows, method.threshold),
+      suggestionAccuracy: suggestionAccuracy(rows),
+      verdictAccuracy: verdictAccuracy(rows, method.threshold),
+    },
     perClass: perClass(rows, method.threshold, FREQUENT),
     curve: points,
     precisionAtRecall60: bestAtRecall(points, 0.6),

@@ -1,6 +1,6 @@
 import type { SecondLook } from '@orion/detector';
 import type { EmbeddingModel } from '@orion/embeddings';
-import type { LabelEvidence } from '@orion/embeddings';
+import { detectorNextClass, detectorRunnerUp, frameContext, type LabelEvidence } from '@orion/embeddings';
 import type { CheckItem } from './methods.js';
 
 /** The evidence of one item, and the classes each source would put instead. */
@@ -19,19 +19,14 @@ export function detectorScoreFor(item: CheckItem, labels: readonly string[]): nu
   return p !== undefined && own ? (p * sample.score) / own : 0;
 }
 
-/** The detector's best other class probability over its probability for the item's label. */
-function runnerUp(item: CheckItem, labels: readonly string[]): number {
-  const own = item.sample.top5.find((t) => labels[t.class] === item.label)?.p;
-  const other = item.sample.top5.find((t) => labels[t.class] !== item.label)?.p ?? 0;
-  return own ? other / own : 2;
-}
-
 /** Every piece of evidence for each item: the embedding model, the second look, the detector and box. */
 export async function gatherEvidence(
   items: readonly CheckItem[],
   model: EmbeddingModel,
   look: SecondLook,
   candidates: readonly string[],
+  /** Every detection of each image (by `Sample.image`): the frame context's source. */
+  frames: ReadonlyMap<number, readonly CheckItem['sample'][]>,
 ): Promise<Gathered[]> {
   const embedded: { p: number | null; suggestion: string | null }[] = [];
   for (let i = 0; i < items.length; i += model.batchSize) {
@@ -47,20 +42,20 @@ export async function gatherEvidence(
     items.map((it) => ({ jpeg: it.sample.jpeg, box: it.sample.cropBox, label: it.label })),
   );
   return items.map((item, i) => {
-    const next = item.sample.top5.find((t) => candidates[t.class] !== item.label);
     return {
       evidence: {
         label: item.label,
         detectorScore: detectorScoreFor(item, candidates),
-        detectorRunnerUp: runnerUp(item, candidates),
+        detectorRunnerUp: detectorRunnerUp(item.sample.top5, candidates, item.label),
         box: item.sample.box,
         frameWidth: item.sample.imageWidth,
         frameHeight: item.sample.imageHeight,
         embeddingProbability: embedded[i]!.p,
         second: views[i]!,
+        frame: frameContext(item.sample, frames.get(item.sample.image) ?? [], item.label),
       },
       embeddingSuggestion: embedded[i]!.suggestion,
-      detectorNext: next ? candidates[next.class]! : null,
+      detectorNext: detectorNextClass(item.sample.top5, candidates, item.label),
     };
   });
 }

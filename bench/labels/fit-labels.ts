@@ -5,7 +5,7 @@
  *
  *   npm run fit:labels [-- --images DIR --coco FILE --out FILE --folds 5]
  *
- * Defaults: ../shared/fixtures/photos/coco128, packages/embeddings/src/label-check/params.v1.json.
+ * Defaults: ../shared/fixtures/photos/coco128, packages/embeddings/src/label-check/params.v2.json.
  * The weights written are fitted on every image; the figures are the cross-validated ones only.
  */
 import { writeFile } from 'node:fs/promises';
@@ -13,9 +13,16 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { DEFAULT_SECOND_LOOK, Detector, SecondLook } from '@orion/detector';
-import { DEFAULT_FIT, FEATURES, createEmbeddingModel, featureVector, fitLogistic } from '@orion/embeddings';
+import {
+  DEFAULT_FIT,
+  FEATURES,
+  createEmbeddingModel,
+  featureVector,
+  fitLogistic,
+  selectFeatures,
+} from '@orion/embeddings';
 import { sharedDir } from '@orion/shared';
-import { EvidenceCache, calibrated } from './calibrated.js';
+import { EvidenceCache, MODEL_GROUPS, calibrated } from './calibrated.js';
 import { collectSamples } from './collect.js';
 import { loadCoco } from './dataset.js';
 import { evaluate } from './evaluate.js';
@@ -26,7 +33,7 @@ const { values: args } = parseArgs({
   options: {
     images: { type: 'string', default: join(shared, 'fixtures', 'photos', 'coco128', 'images') },
     coco: { type: 'string', default: join(shared, 'fixtures', 'photos', 'coco128', 'instances.json') },
-    out: { type: 'string', default: 'packages/embeddings/src/label-check/params.v1.json' },
+    out: { type: 'string', default: 'packages/embeddings/src/label-check/params.v2.json' },
     folds: { type: 'string', default: '5' },
   },
 });
@@ -46,26 +53,28 @@ const samples = await collectSamples(images, detector, 0.1);
 await detector.close();
 const model = await createEmbeddingModel({ backend: 'vision', ...common, interOpThreads: 1, batchSize: 16 });
 const look = await SecondLook.load({ ...DEFAULT_SECOND_LOOK, ...common });
-const cache = new EvidenceCache(model, look, labels);
+const cache = new EvidenceCache(model, look, labels, samples);
 
 const cv = await evaluate(calibrated(cache, { threshold: 0.5, folds: Number(args.folds) }), samples, labels);
 const judged = samples.filter((s) => s.outcome !== 'ignored');
 const gathered = await cache.get(judged.map((sample) => ({ sample, label: sample.label })));
+const features = FEATURES.filter((f) => MODEL_GROUPS.includes(f.group)).map((f) => f.name);
 const fitted = fitLogistic(
-  gathered.map((g) => featureVector(g.evidence)),
+  gathered.map((g) => selectFeatures(featureVector(g.evidence), features)),
   judged.map((s) => (s.outcome === 'correct' ? 1 : 0)),
 );
 await model.close();
 await look.close();
 
 const params = {
-  version: 1,
+  version: 2,
   fittedAt: new Date().toISOString(),
   dataset: { coco: relative(process.cwd(), args.coco), images: images.length, detections: judged.length },
   detector: 'yolox_nano (DETECT_SCORE_THRESHOLD 0.3)',
   embedding: 'vision (MobileNetV2)',
+  // Not among the features: the embed stage runs it on flagged crops, for suggestion and verdict.
   secondLook: DEFAULT_SECOND_LOOK,
-  features: FEATURES.map((f) => f.name),
+  features,
   fit: DEFAULT_FIT,
   ...fitted,
   flagBelow: 0.5,

@@ -6,6 +6,8 @@ export interface Judgement {
   right: number | null;
   /** The class it would put instead (may be the detector's own), or null. */
   suggestion: string | null;
+  /** What it calls a flagged label (methods that split mistakes only). */
+  verdict?: 'correct' | 'wrong-class' | 'no-object';
 }
 
 /** One judged detection with what it really was (`ignored` ones are left out before scoring). */
@@ -60,6 +62,18 @@ export function suggestionAccuracy(rows: readonly Scored[]): number | null {
   const wrong = rows.filter((r) => r.outcome === 'wrong-class');
   if (!wrong.length) return null;
   return wrong.filter((r) => r.judgement.suggestion === r.trueLabel).length / wrong.length;
+}
+
+/**
+ * Of the flagged real mistakes, the share whose verdict names the kind of mistake (wrong class or
+ * no object); null when the method gives no verdicts or flags no mistake.
+ */
+export function verdictAccuracy(rows: readonly Scored[], threshold: number): number | null {
+  const hits = rows.filter(
+    (r) => isMistake(r.outcome) && flagged(r.judgement, threshold) && r.judgement.verdict,
+  );
+  if (!hits.length) return null;
+  return hits.filter((r) => r.judgement.verdict === r.outcome).length / hits.length;
 }
 
 export interface CurvePoint extends Figures {

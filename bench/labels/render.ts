@@ -54,6 +54,7 @@ export function renderMarkdown(
         'precision',
         'recall',
         'suggestion right (wrong class)',
+        'verdict right (flagged mistakes)',
         'best precision at recall ≥ 0.6 (threshold)',
         'ms / crop',
         'flips: precision',
@@ -66,6 +67,7 @@ export function renderMarkdown(
         f2(r.real.precision),
         f2(r.real.recall),
         pct(r.real.suggestionAccuracy),
+        pct(r.real.verdictAccuracy),
         r.precisionAtRecall60
           ? `${f2(r.precisionAtRecall60.precision)} (${r.precisionAtRecall60.threshold})`
           : '—',

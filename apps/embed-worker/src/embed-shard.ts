@@ -20,6 +20,7 @@ import {
   type JobProgress,
   type StoredVerification,
 } from '@orion/shared';
+import { LabelCheckPass, type LabelCheckDeps } from './label-check-pass.js';
 import { ReidPass } from './reid-pass.js';
 
 export interface EmbedShardInput {
@@ -34,6 +35,11 @@ export interface EmbedShardDeps {
   verifyThreshold: number;
   /** The re-id model and the labels whose crops it embeds; absent when REID_MODEL=none. */
   reid?: { embedder: ReidEmbedder; classes: readonly string[] };
+  /**
+   * The label check (issue #18): when given, it sets every crop's verification (a calibrated
+   * probability for every class) in place of the embedding model's own.
+   */
+  labelCheck?: LabelCheckDeps;
   logger?: Logger;
   onProgress?: (progress: JobProgress) => void;
   /** Least time between two progress reports (the last one is always sent). */
@@ -131,7 +137,15 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
   await reid?.advance(crops.length, true);
   const statsAfter = model.stats;
 
-  results.forEach((r, i) => (observations[i]!.verification = storedVerification(r.verification!)));
+  const check = deps.labelCheck
+    ? new LabelCheckPass(deps.labelCheck, detectionsFile, model.backend === 'vision')
+    : undefined;
+  const verifications = check
+    ? await check.run(
+        crops.map((crop, i) => ({ crop, detection: byId.get(crop.entry.detection)!, result: results[i]! })),
+      )
+    : results.map((r) => storedVerification(r.verification!));
+  verifications.forEach((v, i) => (observations[i]!.verification = v));
   const storeStarted = performance.now();
   const { bin, index } = packEmbeddings({
     videoId: input.videoId,
@@ -152,7 +166,10 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
           promptTemplate: model.promptTemplate,
         }
       : undefined,
-    verification: { threshold: deps.verifyThreshold, candidates },
+    verification: {
+      threshold: deps.labelCheck ? deps.labelCheck.params.flagBelow : deps.verifyThreshold,
+      candidates,
+    },
     reid: reid
       ? {
           dim: reid.embedder.dim,
@@ -181,6 +198,7 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
     textMs: round1(since(statsBefore, statsAfter, 'textMs')),
     storeMs: round1(storeMs),
     ...(reid ? { reidMs: round1(reid.ms) } : {}),
+    ...(check ? { labelCheckMs: round1(check.ms) } : {}),
     totalMs: round1(totalMs),
   };
   const verified = observations.filter((o) => o.verification?.status === 'verified');

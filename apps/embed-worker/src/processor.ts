@@ -1,4 +1,11 @@
-import { ReidEmbedder, createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
+import { SecondLook } from '@orion/detector';
+import {
+  ReidEmbedder,
+  createEmbeddingModel,
+  labelCheckParams,
+  type EmbeddingModel,
+  type LabelCheckParams,
+} from '@orion/embeddings';
 import { QueueName, defineJobProcessor, type EmbedJobResult } from '@orion/shared';
 import { embedShard } from './embed-shard.js';
 import { checkEmbedSettings, embedWorkerSettings, type EmbedWorkerSettings } from './settings.js';
@@ -6,6 +13,7 @@ import { checkEmbedSettings, embedWorkerSettings, type EmbedWorkerSettings } fro
 interface ThreadState {
   model: EmbeddingModel;
   reid: ReidEmbedder | null;
+  labelCheck: { params: LabelCheckParams; secondLook: SecondLook | null };
   settings: EmbedWorkerSettings;
 }
 
@@ -19,16 +27,19 @@ export default defineJobProcessor({
   async init({ config, logger }): Promise<ThreadState> {
     checkEmbedSettings(config);
     const settings = embedWorkerSettings(config, logger);
+    const params = labelCheckParams();
     const model = await createEmbeddingModel(settings.model);
+    let reid: ReidEmbedder | null = null;
     try {
-      const reid = settings.reid ? await ReidEmbedder.load(settings.reid.model) : null;
-      return { model, reid, settings };
+      reid = settings.reid ? await ReidEmbedder.load(settings.reid.model) : null;
+      const secondLook = settings.secondLook ? await SecondLook.load(settings.secondLook) : null;
+      return { model, reid, labelCheck: { params, secondLook }, settings };
     } catch (err) {
-      await model.close();
+      await Promise.all([model.close(), reid?.close()]);
       throw err;
     }
   },
-  async process(job, { model, reid, settings }, { store }): Promise<EmbedJobResult> {
+  async process(job, { model, reid, labelCheck, settings }, { store }): Promise<EmbedJobResult> {
     const { videoId, shard } = job.data;
     const result = await embedShard(
       { videoId, shardIndex: shard.index },
@@ -38,6 +49,7 @@ export default defineJobProcessor({
         multimodal: settings.multimodal,
         verifyThreshold: settings.verifyThreshold,
         reid: reid && settings.reid ? { embedder: reid, classes: settings.reid.classes } : undefined,
+        labelCheck,
         logger: job.logger,
         onProgress: (p) => job.updateProgress(p),
       },
@@ -55,7 +67,7 @@ export default defineJobProcessor({
     );
     return result;
   },
-  close: async ({ model, reid }) => {
-    await Promise.all([model.close(), reid?.close()]);
+  close: async ({ model, reid, labelCheck }) => {
+    await Promise.all([model.close(), reid?.close(), labelCheck.secondLook?.close()]);
   },
 });

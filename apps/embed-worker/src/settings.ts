@@ -1,3 +1,4 @@
+import { DEFAULT_SECOND_LOOK, type SecondLookOptions } from '@orion/detector';
 import type { CreateEmbeddingModelOptions, ModelLoadOptions } from '@orion/embeddings';
 import type { Logger, OrionConfig } from '@orion/shared';
 import { CodedError } from '@orion/shared';
@@ -13,6 +14,8 @@ export interface EmbedWorkerSettings {
   verifyThreshold: number;
   /** The re-id model (same provider, threads and batch size) and the labels it embeds; null: off. */
   reid: { model: ModelLoadOptions; classes: string[] } | null;
+  /** The label check's second detector, on flagged crops; null: LABEL_CHECK_SECOND_LOOK=none. */
+  secondLook: SecondLookOptions | null;
 }
 
 export function embedWorkerSettings(config: OrionConfig, logger?: Logger): EmbedWorkerSettings {
@@ -38,6 +41,15 @@ export function embedWorkerSettings(config: OrionConfig, logger?: Logger): Embed
     concurrency: config.embedding.concurrency,
     multimodal: config.embedding.multimodal,
     verifyThreshold: config.embedding.verifyThreshold,
+    secondLook: config.embedding.labelCheckSecondLook
+      ? {
+          ...DEFAULT_SECOND_LOOK,
+          model: config.embedding.labelCheckSecondLook,
+          modelsDir: config.modelsDir,
+          executionProvider: config.executionProvider,
+          intraOpThreads: config.onnxThreads.intraOp,
+        }
+      : null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEmbeddingModel, dot } from '@orion/embeddings';
+import { createEmbeddingModel, dot, labelCheckParams } from '@orion/embeddings';
 import {
   QueueName,
   readShardCrops,
@@ -102,15 +102,22 @@ describe('embed worker on a real queue and store', () => {
       executionProvider: 'cpu',
     });
     expect(stored.has('multimodal')).toBe(false);
-    // Each crop's probability is shared among the detector's own classes.
-    expect(stored.index.verification).toEqual({ threshold: 0.3, candidates: labels });
+    // The label check's operating point; the embedding model's share is among the detector's own classes.
+    expect(stored.index.verification).toEqual({
+      threshold: labelCheckParams().flagBelow,
+      candidates: labels,
+    });
     // One row per crop, in crop order, labelled with the crop's detection.
     expect(stored.index.observations.map((o) => o.detection)).toEqual(crops.map((c) => c.entry.detection));
     stored.index.observations.forEach((o) => expect(o.label).toBe(detections[o.detection]!.label));
     for (let i = 0; i < stored.index.count; i++)
       expect(dot(stored.row('vision', i), stored.row('vision', i))).toBeCloseTo(1, 5);
     const people = stored.index.observations.filter((o) => o.label === 'person');
-    people.forEach((o) => expect(o.verification).toMatchObject({ status: 'unverifiable' }));
+    // The label check judges every class, people included (the embedding model alone cannot).
+    expect(v.unverifiable).toBe(0);
+    people.forEach((o) =>
+      expect(o.verification).toMatchObject({ status: 'verified', verdict: expect.any(String) }),
+    );
 
     // The stored vectors are the model's: embed a few crops here and compare.
     const model = await createEmbeddingModel({
@@ -189,6 +196,7 @@ describe('embed worker on a real queue and store', () => {
       ORION_MODELS_DIR: models,
       // Only the generated CLIP files are in that folder.
       REID_MODEL: 'none',
+      LABEL_CHECK_SECOND_LOOK: 'none',
       EMBEDDING_MODEL: 'clip',
       USE_MULTIMODAL_EMBEDDINGS: 'true',
     });

@@ -17,3 +17,7 @@ export * from './reid/cut-box.js';
 export * from './reid/reid-embedder.js';
 export * from './label-check/evidence.js';
 export * from './label-check/logistic.js';
+export * from './label-check/frame-context.js';
+export * from './label-check/label-check.js';
+export * from './label-check/default-params.js';
+export * from './label-check/detector-evidence.js';

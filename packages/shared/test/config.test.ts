@@ -93,6 +93,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it("reads the label check's second detector: a model name or none", () => {
+    expect(loadConfig({}).embedding.labelCheckSecondLook).toBe('nanodet_m');
+    expect(loadConfig({ LABEL_CHECK_SECOND_LOOK: 'none' }).embedding.labelCheckSecondLook).toBeNull();
+    expect(() => loadConfig({ LABEL_CHECK_SECOND_LOOK: 'Nano Det' })).toThrowError(
+      /LABEL_CHECK_SECOND_LOOK="Nano Det" must be a model name/,
+    );
+  });
+
   it('reports every bad variable at once', () => {
     try {
       loadConfig({ TARGET_FPS: '0', USE_MULTIMODAL_EMBEDDINGS: 'maybe', STORAGE_URL: 'ftp://x' });

@@ -1,3 +1,5 @@
+import type { FrameContext } from './frame-context.js';
+
 /** A box [x1, y1, x2, y2] in frame pixels. */
 type Box = readonly [number, number, number, number];
 
@@ -26,10 +28,12 @@ export interface LabelEvidence {
   embeddingProbability: number | null;
   /** The second detector's view; null when it was not run. */
   second: SecondDetectorView | null;
+  /** What the frame's other detections say (frame-context.ts); null when they are unknown. */
+  frame: FrameContext | null;
 }
 
 /** Evidence groups, for ablations: each feature belongs to one. */
-export const EVIDENCE_GROUPS = ['detector', 'box', 'embedding', 'second'] as const;
+export const EVIDENCE_GROUPS = ['detector', 'box', 'embedding', 'second', 'frame'] as const;
 export type EvidenceGroup = (typeof EVIDENCE_GROUPS)[number];
 
 /** The features of the calibration model, in order, with the group each belongs to. */
@@ -46,6 +50,13 @@ export const FEATURES: readonly { name: string; group: EvidenceGroup }[] = [
   { name: 'secondAgrees', group: 'second' },
   { name: 'secondOtherScore', group: 'second' },
   { name: 'secondNothing', group: 'second' },
+  { name: 'frameIouHigherSame', group: 'frame' },
+  { name: 'frameIouHigherOther', group: 'frame' },
+  { name: 'frameInsideHigher', group: 'frame' },
+  { name: 'frameContainsHigher', group: 'frame' },
+  { name: 'frameSameLabelOverlapping', group: 'frame' },
+  { name: 'frameLogRank', group: 'frame' },
+  { name: 'frameScoreShare', group: 'frame' },
 ];
 
 const EDGE_PX = 2;
@@ -67,6 +78,8 @@ export function featureVector(e: LabelEvidence): number[] {
     e.box[2] >= e.frameWidth - EDGE_PX ||
     e.box[3] >= e.frameHeight - EDGE_PX;
   const s = e.second;
+  // Unknown context reads as a detection alone in its frame.
+  const f = e.frame;
   return [
     logit(e.detectorScore),
     Math.min(2, e.detectorRunnerUp),
@@ -80,5 +93,12 @@ export function featureVector(e: LabelEvidence): number[] {
     s && s.bestLabel === e.label ? 1 : 0,
     s && s.bestLabel !== null && s.bestLabel !== e.label ? s.bestScore : 0,
     !s || s.bestLabel === null ? 1 : 0,
+    f?.iouHigherSame ?? 0,
+    f?.iouHigherOther ?? 0,
+    f?.insideHigher ?? 0,
+    f?.containsHigher ?? 0,
+    Math.min(3, f?.sameLabelOverlapping ?? 0),
+    Math.log1p(f?.rank ?? 0),
+    f?.scoreShare ?? 1,
   ];
 }

@@ -98,7 +98,7 @@ export const envSchema = z.object({
   VERIFY_THRESHOLD: numberVar({ min: 0, max: 1 })
     .default(0.3)
     .describe(
-      "Probability (softmax over the candidate labels) from which a crop's detector class counts as verified.",
+      "Probability (softmax over the candidate labels) from which the embedding model alone counts a crop's detector class as verified. The stored verification is the label check's (calibrated probability for every class, its threshold in the fitted parameters file: docs/models.md); this threshold applies to the embedding model's own judgement, which is one piece of its evidence.",
     ),
   MULTIMODAL_TEXT_WEIGHT: numberVar({ min: 0, max: 1 })
     .default(0.3)
@@ -111,6 +111,15 @@ export const envSchema = z.object({
     .default('osnet_x0_25_msmt17')
     .describe(
       'Person re-identification model the embed stage runs beside the embedding model, on crops of REID_CLASSES (the detection box stretched to its input; a `reid` manifest, built-in `osnet_x0_25_msmt17`); `none` turns it off.',
+    ),
+  LABEL_CHECK_SECOND_LOOK: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+      error: 'must be a model name (lowercase letters, digits, "_", "-") or none',
+    })
+    .default('nanodet_m')
+    .describe(
+      "Second detector the embed stage's label check runs on the crops it flags, for their suggested class and verdict (wrong class or no object); a detection manifest with a square input, built-in `nanodet_m`; `none` turns it off (suggestions then come from the frame's other detections, the embedding model and the detector's next class).",
     ),
   REID_CLASSES: z
     .string()

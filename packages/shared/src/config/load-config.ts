@@ -127,6 +127,8 @@ export interface OrionConfig {
     multimodalTextWeight: number;
     /** The re-id model and the labels whose crops it embeds; null when REID_MODEL=none. */
     reid: { model: string; classes: string[] } | null;
+    /** The label check's second detector (LABEL_CHECK_SECOND_LOOK); null when off. */
+    labelCheckSecondLook: string | null;
   };
   clustering: ClusteringSettings;
   association: AssociationSettings;
@@ -211,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         e.REID_MODEL === 'none'
           ? null
           : { model: e.REID_MODEL, classes: parseClassList(e.REID_CLASSES) ?? [] },
+      labelCheckSecondLook: e.LABEL_CHECK_SECOND_LOOK === 'none' ? null : e.LABEL_CHECK_SECOND_LOOK,
     },
     clustering: {
       minClusterSize: e.MIN_CLUSTER_SIZE,

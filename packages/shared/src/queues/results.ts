@@ -82,6 +82,8 @@ export const embedJobResultSchema = z.object({
     storeMs: ms,
     /** Re-id model: decoding, cutting and stretching the boxes, and its runs (absent when REID_MODEL=none). */
     reidMs: ms.optional(),
+    /** Label check: its evidence, model and the second look at flagged crops (absent when off). */
+    labelCheckMs: ms.optional(),
     totalMs: ms,
   }),
   /** Crops per second over the whole job. */
