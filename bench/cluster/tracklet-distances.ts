@@ -33,6 +33,8 @@ import {
   sampledSourceFrames,
   sourceFrameAt,
   xyxyToXywh,
+  dot,
+  normalised,
   type TrackerOptionsInput,
 } from '@orion/tracking';
 import {
@@ -47,7 +49,6 @@ import {
   REID_MIN_SUPPORT,
   groupUnits,
 } from '../../apps/cluster-worker/src/group.js';
-import { dot, normalised } from '../../packages/tracking/src/vector.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

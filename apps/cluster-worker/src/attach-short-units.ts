@@ -1,3 +1,4 @@
+import { dot } from '@orion/tracking';
 import type { Unit } from './group.js';
 
 /** How far a short unit may be from the supported one it joins. */
@@ -62,10 +63,4 @@ export function attachShortUnits(
 function gapSeconds(a: readonly [number, number] | undefined, b: readonly [number, number] | undefined) {
   if (!a || !b) return Infinity;
   return Math.max(0, Math.max(a[0], b[0]) - Math.min(a[1], b[1]));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }

@@ -1,3 +1,4 @@
+import { dot } from '@orion/tracking';
 /**
  * Cuts one group of unit vectors into parts by complete linkage: parts are merged closest first
  * (distance of two parts = their farthest pair, cosine distance) while that distance stays ≤ `cap`,
@@ -31,10 +32,4 @@ export function cutByCompleteLinkage(
     between = [...keep.map((k, r) => [...keep.map((l) => between[k]![l]!), merged[r]!]), [...merged, 0]];
     parts = [...keep.map((k) => parts[k]!), [...parts[x]!, ...parts[y]!]];
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }

@@ -54,7 +54,11 @@ export class LabelCheckPass {
     const started = performance.now();
     const { params, secondLook } = this.deps;
     const byFrame = new Map<number, Detection[]>();
-    for (const d of this.file.detections) byFrame.set(d.frame, [...(byFrame.get(d.frame) ?? []), d]);
+    for (const d of this.file.detections) {
+      const frame = byFrame.get(d.frame);
+      if (frame) frame.push(d);
+      else byFrame.set(d.frame, [d]);
+    }
     const evidence = rows.map((r) => this.evidenceOf(r, byFrame.get(r.detection.frame) ?? []));
     const sources = rows.map((r) => ({
       embedding: r.result.verification?.suggestedClass ?? null,

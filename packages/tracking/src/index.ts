@@ -8,6 +8,7 @@ export { KalmanBox, CHI2_4DOF_99 } from './kalman-box.js';
 export { TrackingInputError } from './input-frames.js';
 export { assignWithCostLimit, type Assignment } from './assignment.js';
 export { cannotLinkPairs } from './cannot-link.js';
+export { dot, normalised } from './vector.js';
 export * from './eval/adjusted-rand-index.js';
 export * from './eval/mot-ground-truth.js';
 export * from './eval/match-frame.js';
