@@ -4,7 +4,6 @@ import {
   createModelSession,
   resolveDetectionModel,
   toSourceBox,
-  writeInputTensor,
   type Box,
   type DetectionManifest,
   type ExecutionProviderSetting,
@@ -18,6 +17,7 @@ import { tilesFor } from './tiles/tile-layout.js';
 import { topK, type DecodeContext, type OutputDecoder } from './candidates.js';
 import { classFilter } from './class-filter.js';
 import { outputDecoder } from './decoders/index.js';
+import { InputTensor } from './input-tensor.js';
 import { classAwareNms } from './nms.js';
 
 export interface DetectorOptions {
@@ -66,6 +66,8 @@ export function intraOpThreadsFor(setting: number, concurrency = 1): number {
 
 /** A COCO-style detector driven by its manifest: preprocess, run, decode, NMS, boxes in source pixels. */
 export class Detector {
+  private readonly input: InputTensor;
+
   private constructor(
     private readonly ms: ModelSession<DetectionManifest>,
     private readonly decode: OutputDecoder,
@@ -74,7 +76,9 @@ export class Detector {
     private readonly maxDetections: number,
     readonly classes: string[] | undefined,
     readonly tiles: DetectTileMode,
-  ) {}
+  ) {
+    this.input = new InputTensor(ms.model.manifest.input, batchSize);
+  }
 
   static async load(opts: DetectorOptions): Promise<Detector> {
     const model = await resolveDetectionModel(opts.model, opts.modelsDir);
@@ -171,13 +175,15 @@ export class Detector {
   private async runBatch(images: RawImage[], timing: DetectTiming): Promise<ImageDetection[][]> {
     const spec = this.ms.model.manifest.input;
     let t = performance.now();
-    const data = new Float32Array(images.length * 3 * spec.width * spec.height);
-    const transforms = await Promise.all(images.map((image, i) => writeInputTensor(image, spec, data, i)));
+    // A failed batch drops its buffer (a write may still be running into it); the next one gets a new one.
+    const data = this.input.acquire(images.length);
+    const transforms = await Promise.all(images.map((image, i) => this.input.write(image, data, i)));
     const input = new Tensor('float32', data, [images.length, 3, spec.height, spec.width]);
     timing.preprocessMs += performance.now() - t;
 
     t = performance.now();
     const outputs = await this.ms.session.run({ [spec.name]: input });
+    this.input.release(data);
     timing.inferenceMs += performance.now() - t;
     timing.runs++;
 

@@ -12,3 +12,4 @@ export * from './tiles/tile-layout.js';
 export * from './tiles/tiled-detection.js';
 export { DEFAULT_SECOND_LOOK, SecondLook } from './second-look.js';
 export type { LookItem, SecondLookOptions, SecondView } from './second-look.js';
+export { InputTensor } from './input-tensor.js';

@@ -31,7 +31,7 @@ export async function decodeImage(input: Buffer | string): Promise<RawImage> {
   return { data, width: info.width, height: info.height };
 }
 
-function assertRawImage(image: RawImage): void {
+export function assertRawImage(image: RawImage): void {
   if (
     !Number.isInteger(image.width) ||
     !Number.isInteger(image.height) ||
@@ -46,7 +46,7 @@ function assertRawImage(image: RawImage): void {
 }
 
 /** Size of the resized image and where its top-left corner goes in the input (negative: cropped). */
-function placement(image: RawImage, spec: InputSpec) {
+export function inputPlacement(image: RawImage, spec: InputSpec) {
   const { width: W, height: H, resize } = spec;
   const { width: w, height: h } = image;
   if (resize.mode === 'stretch') return { rw: W, rh: H, x: 0, y: 0 };
@@ -74,7 +74,7 @@ export async function writeInputTensor(
   if (tensor.length < (batchIndex + 1) * 3 * plane) {
     throw new RangeError(`tensor too small for batch slot ${batchIndex}`);
   }
-  const { rw, rh, x: px, y: py } = placement(image, spec);
+  const { rw, rh, x: px, y: py } = inputPlacement(image, spec);
   const pixels =
     rw === image.width && rh === image.height
       ? image.data
