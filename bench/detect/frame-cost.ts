@@ -114,15 +114,19 @@ function decodeArgv(
   return { argv: ['-benchmark', '-nostdin', ...inp, '-i', file, ...out, 'pipe:1'], frames: range.count };
 }
 
-const timed = <T>(fn: () => T): [T, number] => {
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+/** The value, wall ms and this process's CPU ms (all its threads: sharp's and ONNX Runtime's too). */
+const timed = <T>(fn: () => T): [T, number, number] => {
+  const c = process.cpuUsage();
   const t = performance.now();
   const v = fn();
-  return [v, performance.now() - t];
+  return [v, performance.now() - t, cpuMs(process.cpuUsage(c))];
 };
-const timedAsync = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+const timedAsync = async <T>(fn: () => Promise<T>): Promise<[T, number, number]> => {
+  const c = process.cpuUsage();
   const t = performance.now();
   const v = await fn();
-  return [v, performance.now() - t];
+  return [v, performance.now() - t, cpuMs(process.cpuUsage(c))];
 };
 
 type Outputs = Awaited<ReturnType<Awaited<ReturnType<typeof createModelSession>>['session']['run']>>;
@@ -295,25 +299,28 @@ async function main() {
     const push = (key: string, v: number) => (steps[key] ??= []).push(v);
     for (let r = 0; r < repeat; r++) {
       const sum: Record<string, number> = {};
-      const add = (key: string, v: number) => (sum[key] = (sum[key] ?? 0) + v);
+      const add = (key: string, [wall, cpu]: number[]) => {
+        sum[key] = (sum[key] ?? 0) + wall!;
+        sum[`${key}Cpu`] = (sum[`${key}Cpu`] ?? 0) + cpu!;
+      };
       for (const img of frames) {
-        const [small, tResize] = await timedAsync(() =>
+        const resize = () =>
           sharp(img.data, { raw: { width: w, height: h, channels: 3 } })
             .resize(rw, rh, { fit: 'fill', kernel: 'linear' })
             .raw()
-            .toBuffer(),
-        );
+            .toBuffer();
+        const [small, ...tResize] = await timedAsync(resize);
         const smallImage = { data: small, width: rw, height: rh };
-        const [, tFillOld] = await timedAsync(() =>
+        const [, ...tFillOld] = await timedAsync(() =>
           writeInputTensor(smallImage, spec, new Float32Array(3 * spec.width * spec.height)),
         );
         const data = reused.acquire(1);
-        const [, tFillNew] = await timedAsync(() => reused.write(smallImage, data, 0));
-        const [outputs, tRun] = await timedAsync(() => runModel(data));
+        const [, ...tFillNew] = await timedAsync(() => reused.write(smallImage, data, 0));
+        const [outputs, ...tRun] = await timedAsync(() => runModel(data));
         reused.release(data);
-        const [decoded, tDecode] = timed(() => decode(outputs, 0, ctx));
-        const [kept, tNms] = timed(() => classAwareNms(decoded.candidates, model.manifest.nmsIou, 300));
-        const [, tTop5] = timed(() => kept.map((c) => topK(decoded.classProbs(c.anchor), 5)));
+        const [decoded, ...tDecode] = timed(() => decode(outputs, 0, ctx));
+        const [kept, ...tNms] = timed(() => classAwareNms(decoded.candidates, model.manifest.nmsIou, 300));
+        const [, ...tTop5] = timed(() => kept.map((c) => topK(decoded.classProbs(c.anchor), 5)));
         add('resize', tResize);
         add('fillOld', tFillOld);
         add('fillNew', tFillNew);
@@ -322,6 +329,23 @@ async function main() {
         add('nms', tNms);
         add('top5', tTop5);
       }
+      // libvips on one thread (sharp.concurrency is per process): the same pixels, less thread hand-over?
+      const threadsBefore = sharp.concurrency();
+      sharp.concurrency(1);
+      for (const img of frames) {
+        add(
+          'resize1',
+          (
+            await timedAsync(() =>
+              sharp(img.data, { raw: { width: w, height: h, channels: 3 } })
+                .resize(rw, rh, { fit: 'fill', kernel: 'linear' })
+                .raw()
+                .toBuffer(),
+            )
+          ).slice(1) as number[],
+        );
+      }
+      sharp.concurrency(threadsBefore);
       for (const key of Object.keys(sum)) push(key, sum[key]! / n);
       const plain = await perFrame(frames, plainDetect);
       push('plainWall', plain.wall);
@@ -375,13 +399,16 @@ async function main() {
       line(label, `${f2(ffm[key]!.cpu)} ms CPU/frame (${f2(ffm[key]!.wall)} wall)`);
     }
     line('PPM split (copy into frames)', `${f2(row.ppmSplitMs)} ms/frame`);
-    line('resize (sharp)', `${f2(m.resize!)} ms/frame`);
-    line('tensor fill, before (new buffer, 3 passes)', `${f2(m.fillOld!)} ms/frame`);
-    line('tensor fill, after (reused buffer, table)', `${f2(m.fillNew!)} ms/frame`);
-    line('ORT session.run', `${f2(m.run!)} ms/frame`);
-    line('output decoding', `${f2(m.decode!)} ms/frame`);
-    line('NMS', `${f2(m.nms!)} ms/frame`);
-    line('top-5 of kept boxes', `${f2(m.top5!)} ms/frame`);
+    const stepLine = (label: string, key: string) =>
+      line(label, `${f2(m[key]!)} ms/frame (${f2(m[`${key}Cpu`]!)} ms CPU)`);
+    stepLine('resize (sharp)', 'resize');
+    stepLine('resize (sharp, concurrency 1)', 'resize1');
+    stepLine('tensor fill, before (new buffer, 3 passes)', 'fillOld');
+    stepLine('tensor fill, after (reused buffer, table)', 'fillNew');
+    stepLine('ORT session.run', 'run');
+    stepLine('output decoding', 'decode');
+    stepLine('NMS', 'nms');
+    stepLine('top-5 of kept boxes', 'top5');
     line(
       'detect, before',
       `${f2(m.plainWall!)} ms/frame, ${f2(m.plainCpu!)} ms CPU; outside run ${(row.outsideRunShareBefore * 100).toFixed(1)} %`,
@@ -397,12 +424,47 @@ async function main() {
       `${quality.countB} vs ${quality.countA} boxes, ${quality.matched} matched, mean IoU ${quality.meanIou.toFixed(3)}, mean |Δscore| ${quality.meanScoreDelta.toFixed(3)}`,
     );
   }
+  // A shard deep into a video: the worker seeks the input to the keyframe before the shard start
+  // (`-ss` before `-i`); without that ffmpeg decodes everything before it and throws it away.
+  const seek = { file: fixturePath('videos', FIXTURES[1]!.file), start: 100, end: 102 };
+  const range = shardFrameRange(seek.start, seek.end, fps);
+  const { input, output } = ffmpegArgs(
+    { input: seek.file, startSeconds: seek.start, endSeconds: seek.end, fps },
+    range,
+  );
+  const inputSeek = ['-benchmark', '-nostdin', ...input, '-i', seek.file, ...output, 'pipe:1'];
+  const noSeek = [
+    '-benchmark',
+    '-nostdin',
+    ...input.filter((a, i) => !['-ss', '-noaccurate_seek'].includes(a) && input[i - 1] !== '-ss'),
+    '-i',
+    seek.file,
+    ...output,
+    'pipe:1',
+  ];
+  const seekCost: Record<string, { cpu: number; wall: number }> = {};
+  for (const [key, argv] of Object.entries({ inputSeek, noSeek })) {
+    const runs = [];
+    for (let r = 0; r < repeat; r++) runs.push(await runFfmpeg(argv));
+    seekCost[key] = {
+      cpu: median(runs.map((x) => x.utime + x.stime)),
+      wall: median(runs.map((x) => x.rtime)),
+    };
+  }
+  console.log(`
+shard [${seek.start} s, ${seek.end} s) of ${FIXTURES[1]!.name} (${range.count} frames):`);
+  console.log(
+    `  input seek (the worker's)  ${f2(seekCost.inputSeek!.cpu)} ms CPU (${f2(seekCost.inputSeek!.wall)} wall)`,
+  );
+  console.log(
+    `  decoding from the start    ${f2(seekCost.noSeek!.cpu)} ms CPU (${f2(seekCost.noSeek!.wall)} wall)`,
+  );
   await detector.close();
   await ms.close();
   const dir = join(projectRoot(), 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const out = join(dir, `frame-cost-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(out, JSON.stringify({ fps, threads, repeat, results }, null, 2));
+  await writeFile(out, JSON.stringify({ fps, threads, repeat, results, seekCost }, null, 2));
   console.log(`\nwritten ${out}`);
 }
 
