@@ -104,6 +104,7 @@ if (sections.has('e2e') || sections.has('batches')) {
       plain,
       files,
       fps: config.pipeline.targetFps,
+      cores: machine.cores,
       repeat: sections.has('e2e') ? repeat : 1,
       sampleCropsPerVideo: 16,
       log,

@@ -26,11 +26,26 @@ export interface PlainTimings {
   totalMs: number;
 }
 
+/** CPU time (ms) of this process's threads during each stage (the stages run one after another). */
+export interface PlainCpu {
+  detectMs: number;
+  cropMs: number;
+  embedMs: number;
+  clusterMs: number;
+}
+
+/** User + system CPU time of this process so far (ms), every thread included. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 export interface PlainRun {
   frames: number;
   detections: number;
   entities: number;
   timings: PlainTimings;
+  cpu: PlainCpu;
   /** The first crops of the video (as many as asked for), for measurements of their own. */
   sampleCrops: AnalyzeItem[];
 }
@@ -77,6 +92,7 @@ export class PlainPipeline {
       hdbscanObservationsMs: 0,
       totalMs: 0,
     };
+    const cpu: PlainCpu = { detectMs: 0, cropMs: 0, embedMs: 0, clusterMs: 0 };
     const { durationSeconds } = await probeMedia(file);
     const observations: GatheredObservation[] = [];
     let queued: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
@@ -88,19 +104,24 @@ export class PlainPipeline {
         const chunk = queued.slice(0, embedder.batchSize);
         queued = queued.slice(chunk.length);
         const s = performance.now();
+        const c = cpuNow();
         const results = await embedder.analyze(
           chunk.map((c) => c.item),
           { verifyThreshold: config.embedding.verifyThreshold, candidates: detector.labels },
         );
         t.embedMs += performance.now() - s;
+        cpu.embedMs += cpuNow() - c;
         chunk.forEach((c, i) => (c.obs.embedding = results[i]!.embedding));
       }
     };
     const detectBatch = async (batch: DecodedFrame[]) => {
       let s = performance.now();
+      let c = cpuNow();
       const { detections } = await detector.detect(batch.map((f) => f.image));
       t.detectMs += performance.now() - s;
+      cpu.detectMs += cpuNow() - c;
       s = performance.now();
+      c = cpuNow();
       const fresh: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
       const cuts: Promise<void>[] = [];
       for (const [i, frame] of batch.entries()) {
@@ -129,6 +150,7 @@ export class PlainPipeline {
         ...fresh.slice(0, Math.max(0, (options.sampleCrops ?? 0) - sampleCrops.length)).map((e) => e.item),
       );
       t.cropMs += performance.now() - s;
+      cpu.cropMs += cpuNow() - c;
       await embed();
     };
 
@@ -145,6 +167,7 @@ export class PlainPipeline {
     await embed(true);
 
     let s = performance.now();
+    const c = cpuNow();
     const grouped = await associate(observations, {
       association: config.association.mode,
       noise: config.association.noise,
@@ -153,6 +176,7 @@ export class PlainPipeline {
     });
     const entities = buildEntities(grouped.groups, embedder.embeddingDim);
     t.clusterMs = performance.now() - s;
+    cpu.clusterMs = cpuNow() - c;
 
     s = performance.now();
     if (observations.length >= 2) {
@@ -174,7 +198,14 @@ export class PlainPipeline {
     t.hdbscanObservationsMs = performance.now() - s;
     // The observation-mode HDBSCAN is a stage cost measured on the side, not part of the loop.
     t.totalMs = performance.now() - started - t.hdbscanObservationsMs;
-    return { frames, detections: observations.length, entities: entities.length, timings: t, sampleCrops };
+    return {
+      frames,
+      detections: observations.length,
+      entities: entities.length,
+      timings: t,
+      cpu,
+      sampleCrops,
+    };
   }
 
   async close(): Promise<void> {

@@ -155,6 +155,7 @@ export function renderMarkdown(r: BenchReport): string {
       '',
       "Orion's embed job of shard k runs beside the detect job of shard k + 1, so its sums add up to more than its wall time. Decode wait: time a detect job waited for ffmpeg's next frame (the first frame of each shard includes starting ffmpeg).",
     );
+    out.push(...efficiencySection(r.endToEnd));
     const problems = r.endToEnd.flatMap((v) => v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`));
     out.push(
       '',
@@ -205,4 +206,62 @@ export function renderMarkdown(r: BenchReport): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '—');
+
+/** Issue #21: the compute bound per video, Orion's efficiency against it, and where CPU is lost. */
+function efficiencySection(videos: VideoResult[]): string[] {
+  const out = [
+    '',
+    '## Efficiency (compute bound ÷ wall)',
+    '',
+    table(
+      [
+        'video',
+        'bound s',
+        'orion wall s',
+        'efficiency',
+        'orion / plain',
+        'CPU alone s',
+        'CPU in Orion s',
+        'cores Orion got',
+      ],
+      videos.map((v) => [
+        v.video,
+        fmt(v.efficiency.boundSeconds, 2),
+        fmt(v.orionSeconds, 2),
+        `**${fmt(v.efficiency.efficiency, 2)}**`,
+        fmt(v.overheadRatio, 2),
+        (v.efficiency.boundSeconds.median * v.efficiency.cores).toFixed(2),
+        fmt(v.efficiency.orionCpuSeconds, 2),
+        (v.efficiency.orionCpuSeconds.median / v.orionSeconds.median).toFixed(2),
+      ]),
+    ),
+    '',
+    `Bound: Σ CPU time of the stages measured alone at the same settings (ffmpeg decoding alone; the plain loop's detector, raw crops, embedder with verification, cluster, each stage's process CPU time) ÷ ${videos[0]?.efficiency.cores ?? '?'} cores; efficiency: bound ÷ Orion's wall, paired run by run. CPU in Orion: every Orion process's CPU time from /proc/<pid>/stat (own threads + exited children: ffmpeg, ffprobe) from upload to completion; cores Orion got: that CPU time ÷ wall (below the machine's cores when Orion waited, or when other work on a shared machine took cores: the load average says which).`,
+  ];
+  for (const v of videos) {
+    out.push(
+      '',
+      `### ${v.video}: CPU per stage (s, median run)`,
+      '',
+      table(
+        ['stage (process)', 'CPU alone', 'CPU in Orion', 'Orion − alone', 'jobs wall Σ', 'jobs wall − CPU'],
+        v.efficiency.stages.map((s) => [
+          s.stage,
+          seconds(s.aloneCpuMs),
+          seconds(s.orionCpuMs),
+          seconds(s.orionCpuMs - s.aloneCpuMs),
+          seconds(s.jobWallMs),
+          seconds(s.jobWallMs - s.orionCpuMs),
+        ]),
+      ),
+    );
+  }
+  out.push(
+    '',
+    "Orion − alone: CPU the stage's process spent beyond the same work alone (crop JPEG encode and decode, store, re-id and label check in the embed worker, oversubscribed threads, idle polling). Jobs wall − CPU: time the stage's jobs (summed; the detect worker runs two at once) were not on a core: waiting for ffmpeg, for the other process's threads or for the store.",
+  );
+  return out;
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { AnalyzeItem } from '@orion/embeddings';
 import type { BenchStack, PipelineRun } from '../lib/bench-stack.js';
 import { decodeAlone } from '../lib/decode-alone.js';
+import { efficiencyOf, type DecodeAloneRun, type Efficiency } from '../lib/efficiency.js';
 import type { PlainPipeline, PlainRun } from '../lib/plain-pipeline.js';
 import { measured, pairedRatio, type Measured } from '../lib/stats.js';
 
@@ -51,6 +52,8 @@ export interface VideoResult {
     orion: Record<'detectJobs' | 'decodeWait' | 'detectInference' | 'embedJobs' | 'embedInference', number>;
     plain: Record<'decode' | 'detect' | 'crop' | 'embed' | 'cluster', number>;
   };
+  /** Σ stage CPU alone ÷ cores against Orion's wall, and which stage's process loses what. */
+  efficiency: Efficiency;
   exactlyOnceProblems: string[];
   providers: string[];
 }
@@ -96,13 +99,15 @@ export async function runEndToEnd(opts: {
   plain: PlainPipeline;
   files: string[];
   fps: number;
+  /** Cores the bound divides the stages' CPU time by. */
+  cores: number;
   repeat: number;
   sampleCropsPerVideo: number;
   log: (line: string) => void;
 }): Promise<EndToEndOutput> {
   const orion = new Map<string, PipelineRun[]>();
   const plain = new Map<string, PlainRun[]>();
-  const decode = new Map<string, { frames: number; ms: number }[]>();
+  const decode = new Map<string, DecodeAloneRun[]>();
   const sampleCrops: AnalyzeItem[] = [];
   for (let r = 0; r < opts.repeat; r++) {
     for (const file of opts.files) {
@@ -170,6 +175,7 @@ export async function runEndToEnd(opts: {
           cluster: medianOf(ps, (p) => p.timings.clusterMs),
         },
       },
+      efficiency: efficiencyOf(opts.cores, os, ps, ds),
       exactlyOnceProblems: os.flatMap((o) => o.exactlyOnceProblems),
       providers: [...new Set(shards.map((s) => s.provider))],
     };
