@@ -156,7 +156,10 @@ export function renderMarkdown(r: BenchReport): string {
       "Orion's embed job of shard k runs beside the detect job of shard k + 1, so its sums add up to more than its wall time. Decode wait: time a detect job waited for ffmpeg's next frame (the first frame of each shard includes starting ffmpeg).",
     );
     out.push(...efficiencySection(r.endToEnd));
-    const problems = r.endToEnd.flatMap((v) => v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`));
+    const problems = r.endToEnd.flatMap((v) => [
+      ...v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`),
+      ...v.variants.flatMap((x) => x.exactlyOnceProblems.map((p) => `${v.video} (${x.label}): ${p}`)),
+    ]);
     out.push(
       '',
       problems.length
@@ -226,38 +229,44 @@ function efficiencySection(videos: VideoResult[]): string[] {
         'CPU alone s',
         'CPU in Orion s',
         'cores Orion got',
+        'detections / entities (plain)',
       ],
-      videos.map((v) => [
-        v.video,
-        fmt(v.efficiency.boundSeconds, 2),
-        fmt(v.orionSeconds, 2),
-        `**${fmt(v.efficiency.efficiency, 2)}**`,
-        fmt(v.overheadRatio, 2),
-        (v.efficiency.boundSeconds.median * v.efficiency.cores).toFixed(2),
-        fmt(v.efficiency.orionCpuSeconds, 2),
-        (v.efficiency.orionCpuSeconds.median / v.orionSeconds.median).toFixed(2),
-      ]),
-    ),
-    '',
-    `Bound: Σ CPU time of the stages measured alone at the same settings (ffmpeg decoding alone; the plain loop's detector, raw crops, embedder with verification, cluster, each stage's process CPU time) ÷ ${videos[0]?.efficiency.cores ?? '?'} cores; efficiency: bound ÷ Orion's wall, paired run by run. CPU in Orion: every Orion process's CPU time from /proc/<pid>/stat (own threads + exited children: ffmpeg, ffprobe) from upload to completion; cores Orion got: that CPU time ÷ wall (below the machine's cores when Orion waited, or when other work on a shared machine took cores: the load average says which).`,
-  ];
-  for (const v of videos) {
-    out.push(
-      '',
-      `### ${v.video}: CPU per stage (s, median run)`,
-      '',
-      table(
-        ['stage (process)', 'CPU alone', 'CPU in Orion', 'Orion − alone', 'jobs wall Σ', 'jobs wall − CPU'],
-        v.efficiency.stages.map((s) => [
-          s.stage,
-          seconds(s.aloneCpuMs),
-          seconds(s.orionCpuMs),
-          seconds(s.orionCpuMs - s.aloneCpuMs),
-          seconds(s.jobWallMs),
-          seconds(s.jobWallMs - s.orionCpuMs),
+      videos.flatMap((v) =>
+        [{ label: 'defaults', ...v }, ...v.variants].map((x) => [
+          v.variants.length ? `${v.video} (${x.label})` : v.video,
+          fmt(x.efficiency.boundSeconds, 2),
+          fmt(x.orionSeconds, 2),
+          `**${fmt(x.efficiency.efficiency, 2)}**`,
+          fmt(x.overheadRatio, 2),
+          (x.efficiency.boundSeconds.median * x.efficiency.cores).toFixed(2),
+          fmt(x.efficiency.orionCpuSeconds, 2),
+          (x.efficiency.orionCpuSeconds.median / x.orionSeconds.median).toFixed(2),
+          `${x.detections} / ${x.entities} (${v.plainDetections} / ${v.plainEntities})`,
         ]),
       ),
-    );
+    ),
+    '',
+    `Bound: Σ CPU time of the stages measured alone at the same settings (ffmpeg decoding alone; the plain loop's detector, raw crops, embedder with verification, cluster, each stage's process CPU time) ÷ ${videos[0]?.efficiency.cores ?? '?'} cores; efficiency: bound ÷ Orion's wall, paired run by run; variant rows (\`--variant\`): Orion stacks with other settings, each run right after the defaults' on the same video, against the same plain-loop runs. CPU in Orion: every Orion process's CPU time from /proc/<pid>/stat (own threads + exited children: ffmpeg, ffprobe) from upload to completion; cores Orion got: that CPU time ÷ wall (below the machine's cores when Orion waited, or when other work on a shared machine took cores: the load average says which).`,
+  ];
+  for (const v of videos) {
+    for (const x of [{ label: 'defaults', ...v }, ...v.variants]) {
+      out.push(
+        '',
+        `### ${v.video}${v.variants.length ? ` (${x.label})` : ''}: CPU per stage (s, median run)`,
+        '',
+        table(
+          ['stage (process)', 'CPU alone', 'CPU in Orion', 'Orion − alone', 'jobs wall Σ', 'jobs wall − CPU'],
+          x.efficiency.stages.map((s) => [
+            s.stage,
+            seconds(s.aloneCpuMs),
+            seconds(s.orionCpuMs),
+            seconds(s.orionCpuMs - s.aloneCpuMs),
+            seconds(s.jobWallMs),
+            seconds(s.jobWallMs - s.orionCpuMs),
+          ]),
+        ),
+      );
+    }
   }
   out.push(
     '',
