@@ -67,7 +67,12 @@ export class PlainPipeline {
     // One process, one model session each, on every core: the workers' concurrency settings are
     // Orion's to tune, not the plain loop's.
     const detector = await Detector.load({ ...detectorOptions(config), concurrency: 1 });
-    const embedder = await createEmbeddingModel({ ...embedWorkerSettings(config).model, concurrency: 1 });
+    // The yardstick keeps its thread count (cores ÷ 1) whatever the embed worker's share of the cores.
+    const embedder = await createEmbeddingModel({
+      ...embedWorkerSettings(config).model,
+      intraOpThreads: config.onnxThreads.intraOp,
+      concurrency: 1,
+    });
     return new PlainPipeline(config, detector, embedder);
   }
 

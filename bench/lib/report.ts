@@ -18,7 +18,7 @@ export interface BenchReport {
     detector: string;
     embedder: string;
     /** ORT_INTRA_OP_THREADS (0: cores ÷ concurrency), ORT_INTER_OP_THREADS, ORT_ALLOW_SPINNING. */
-    onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
+    onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean; sharingProcesses: number };
     /** DETECT_CONCURRENCY and EMBED_CONCURRENCY: jobs (threads, model sessions) per worker process. */
     concurrency: { detect: number; embed: number };
   };
@@ -52,7 +52,7 @@ export function renderMarkdown(r: BenchReport): string {
     `Execution provider ${r.settings.executionProvider} (ran: ${r.settings.providersUsed.join(', ') || '—'}), detector ${r.settings.detector}, ` +
       `embedder ${r.settings.embedder}, TARGET_FPS ${r.settings.targetFps}, SHARD_SECONDS ${r.settings.shardSeconds}, ` +
       `DETECT_CONCURRENCY ${r.settings.concurrency.detect}, EMBED_CONCURRENCY ${r.settings.concurrency.embed}, ` +
-      `ORT threads ${r.settings.onnxThreads.intraOp || 'auto'}/${r.settings.onnxThreads.interOp}, spinning ${r.settings.onnxThreads.allowSpinning ? 'on' : 'off'}. ` +
+      `ORT threads ${r.settings.onnxThreads.intraOp || 'auto'}/${r.settings.onnxThreads.interOp} (sharing processes ${r.settings.onnxThreads.sharingProcesses}), spinning ${r.settings.onnxThreads.allowSpinning ? 'on' : 'off'}. ` +
       `Each figure: median of ${r.settings.repeat} (min–max). Took ${r.durationSeconds.toFixed(0)} s.`,
   ];
   if (r.endToEnd?.length) {
