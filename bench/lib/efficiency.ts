@@ -35,8 +35,8 @@ const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a 
 
 /**
  * The compute bound of one video and Orion's efficiency against it. The bound counts the work the
- * plain loop does (decode, detector, raw crops, embedder with its verification, cluster); Orion's
- * extra work (crop JPEGs, store, re-id, label check, intake, finalize) shows as CPU in Orion above
+ * plain loop does (decode, detector, raw crops, embedder with its verification, re-id, cluster);
+ * Orion's extra work (crop JPEGs, store, label check, intake, finalize) shows as CPU in Orion above
  * CPU alone, stage by stage, and job wall above CPU as waiting.
  */
 export function efficiencyOf(
@@ -46,7 +46,8 @@ export function efficiencyOf(
   decode: readonly DecodeAloneRun[],
 ): Efficiency {
   const aloneMs = plain.map(
-    (p, r) => decode[r]!.cpuMs + p.cpu.detectMs + p.cpu.cropMs + p.cpu.embedMs + p.cpu.clusterMs,
+    (p, r) =>
+      decode[r]!.cpuMs + p.cpu.detectMs + p.cpu.cropMs + p.cpu.embedMs + p.cpu.reidMs + p.cpu.clusterMs,
   );
   const boundMs = aloneMs.map((ms) => ms / cores);
   const jobs = (o: PipelineRun, f: (s: PipelineRun['shards'][number]) => number) => sum(o.shards, f);
@@ -66,8 +67,8 @@ export function efficiencyOf(
         jobWallMs: median(orion.map((o) => jobs(o, (s) => s.detectWallMs))),
       },
       {
-        stage: 'embed worker (embedder + verification)',
-        aloneCpuMs: median(plain.map((p) => p.cpu.embedMs)),
+        stage: 'embed worker (embedder + verification + re-id)',
+        aloneCpuMs: median(plain.map((p) => p.cpu.embedMs + p.cpu.reidMs)),
         orionCpuMs: median(orion.map((o) => o.cpuMs['embed-worker'])),
         jobWallMs: median(orion.map((o) => jobs(o, (s) => s.embedWallMs))),
       },

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { createEmbeddingModel, type AnalyzeItem, type EmbeddingModel } from '@orion/embeddings';
+import { ReidEmbedder, createEmbeddingModel, type AnalyzeItem, type EmbeddingModel } from '@orion/embeddings';
 import { hdbscanOnThisThread } from '@orion/hdbscan';
-import { probeMedia, type OrionConfig, type RawImage } from '@orion/shared';
+import { probeMedia, type Box, type OrionConfig, type RawImage } from '@orion/shared';
 import { associate } from '../../apps/cluster-worker/src/associate.js';
 import { buildEntities } from '../../apps/cluster-worker/src/build-entities.js';
 import type { GatheredObservation } from '../../apps/cluster-worker/src/gather.js';
@@ -23,6 +23,8 @@ export interface PlainTimings {
   clusterMs: number;
   /** HDBSCAN on every observation embedding (the `observations` mode's cost for this video). */
   hdbscanObservationsMs: number;
+  /** The re-id model on the crops of its classes, as the embed stage runs it (not in `totalMs`). */
+  reidMs: number;
   totalMs: number;
 }
 
@@ -31,6 +33,8 @@ export interface PlainCpu {
   detectMs: number;
   cropMs: number;
   embedMs: number;
+  /** The re-id model (measured on the side: the loop's total time leaves it out). */
+  reidMs: number;
   clusterMs: number;
 }
 
@@ -61,6 +65,7 @@ export class PlainPipeline {
     private readonly config: OrionConfig,
     private readonly detector: Detector,
     private readonly embedder: EmbeddingModel,
+    private readonly reid: { embedder: ReidEmbedder; classes: Set<string> } | undefined,
   ) {}
 
   static async load(config: OrionConfig): Promise<PlainPipeline> {
@@ -73,7 +78,18 @@ export class PlainPipeline {
       intraOpThreads: config.onnxThreads.intraOp,
       concurrency: 1,
     });
-    return new PlainPipeline(config, detector, embedder);
+    const reidSettings = embedWorkerSettings(config).reid;
+    const reid = reidSettings
+      ? {
+          embedder: await ReidEmbedder.load({
+            ...reidSettings.model,
+            intraOpThreads: config.onnxThreads.intraOp,
+            concurrency: 1,
+          }),
+          classes: new Set(reidSettings.classes),
+        }
+      : undefined;
+    return new PlainPipeline(config, detector, embedder, reid);
   }
 
   /** The detector's classes: the candidates class verification compares against. */
@@ -86,7 +102,7 @@ export class PlainPipeline {
   }
 
   async run(file: string, options: { sampleCrops?: number } = {}): Promise<PlainRun> {
-    const { config, detector, embedder } = this;
+    const { config, detector, embedder, reid } = this;
     const started = performance.now();
     const t: PlainTimings = {
       decodeMs: 0,
@@ -95,12 +111,13 @@ export class PlainPipeline {
       embedMs: 0,
       clusterMs: 0,
       hdbscanObservationsMs: 0,
+      reidMs: 0,
       totalMs: 0,
     };
-    const cpu: PlainCpu = { detectMs: 0, cropMs: 0, embedMs: 0, clusterMs: 0 };
+    const cpu: PlainCpu = { detectMs: 0, cropMs: 0, embedMs: 0, reidMs: 0, clusterMs: 0 };
     const { durationSeconds } = await probeMedia(file);
     const observations: GatheredObservation[] = [];
-    let queued: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
+    let queued: { obs: GatheredObservation; item: AnalyzeItem; box: Box }[] = [];
     const sampleCrops: AnalyzeItem[] = [];
     let frames = 0;
 
@@ -117,6 +134,14 @@ export class PlainPipeline {
         t.embedMs += performance.now() - s;
         cpu.embedMs += cpuNow() - c;
         chunk.forEach((c, i) => (c.obs.embedding = results[i]!.embedding));
+        const people = chunk.filter((c) => reid?.classes.has(c.item.className));
+        if (reid && people.length > 0) {
+          const s = performance.now();
+          const c = cpuNow();
+          await reid.embedder.embed(people.map((p) => ({ image: p.item.image, box: p.box })));
+          t.reidMs += performance.now() - s;
+          cpu.reidMs += cpuNow() - c;
+        }
       }
     };
     const detectBatch = async (batch: DecodedFrame[]) => {
@@ -127,7 +152,7 @@ export class PlainPipeline {
       cpu.detectMs += cpuNow() - c;
       s = performance.now();
       c = cpuNow();
-      const fresh: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
+      const fresh: { obs: GatheredObservation; item: AnalyzeItem; box: Box }[] = [];
       const cuts: Promise<void>[] = [];
       for (const [i, frame] of batch.entries()) {
         for (const d of detections[i]!) {
@@ -139,12 +164,17 @@ export class PlainPipeline {
             embedding: null,
           };
           observations.push(obs);
-          const entry = { obs, item: { image: frame.image, className: d.label } as AnalyzeItem };
+          const entry = {
+            obs,
+            item: { image: frame.image, className: d.label } as AnalyzeItem,
+            box: d.box as Box,
+          };
           fresh.push(entry);
           // libvips cuts the batch's crops in parallel, off the main thread.
           cuts.push(
-            rawCrop(frame.image, d.box, config.detector.cropMargin).then((image) => {
+            rawCrop(frame.image, d.box, config.detector.cropMargin).then(({ image, box }) => {
               entry.item.image = image;
+              entry.box = box;
             }),
           );
         }
@@ -202,7 +232,8 @@ export class PlainPipeline {
     }
     t.hdbscanObservationsMs = performance.now() - s;
     // The observation-mode HDBSCAN is a stage cost measured on the side, not part of the loop.
-    t.totalMs = performance.now() - started - t.hdbscanObservationsMs;
+    // So is the re-id model, which the loop did not run before issue #21 (the yardstick stays).
+    t.totalMs = performance.now() - started - t.hdbscanObservationsMs - t.reidMs;
     return {
       frames,
       detections: observations.length,
@@ -216,15 +247,19 @@ export class PlainPipeline {
   async close(): Promise<void> {
     await this.detector.close();
     await this.embedder.close();
+    await this.reid?.embedder.close();
   }
 }
 
-/** The detect stage's crop region, as raw RGB (what the embedder decodes a stored JPEG crop into). */
+/**
+ * The detect stage's crop region, as raw RGB (what the embedder decodes a stored JPEG crop into),
+ * and the detection box in the crop's pixels (what the re-id model cuts).
+ */
 async function rawCrop(
   frame: RawImage,
   box: [number, number, number, number],
   margin: number,
-): Promise<RawImage> {
+): Promise<{ image: RawImage; box: Box }> {
   const [left, top, width, height] = cropRegion(box, frame.width, frame.height, margin);
   const { data, info } = await sharp(frame.data, {
     raw: { width: frame.width, height: frame.height, channels: 3 },
@@ -233,5 +268,10 @@ async function rawCrop(
     .resize(CROP_MAX_SIDE, CROP_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+  const sx = info.width / width;
+  const sy = info.height / height;
+  return {
+    image: { data, width: info.width, height: info.height },
+    box: [(box[0] - left) * sx, (box[1] - top) * sy, (box[2] - left) * sx, (box[3] - top) * sy],
+  };
 }

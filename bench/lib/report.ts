@@ -246,7 +246,7 @@ function efficiencySection(videos: VideoResult[]): string[] {
       ),
     ),
     '',
-    `Bound: Σ CPU time of the stages measured alone at the same settings (ffmpeg decoding alone; the plain loop's detector, raw crops, embedder with verification, cluster, each stage's process CPU time) ÷ ${videos[0]?.efficiency.cores ?? '?'} cores; efficiency: bound ÷ Orion's wall, paired run by run; variant rows (\`--variant\`): Orion stacks with other settings, each run right after the defaults' on the same video, against the same plain-loop runs. CPU in Orion: every Orion process's CPU time from /proc/<pid>/stat (own threads + exited children: ffmpeg, ffprobe) from upload to completion; cores Orion got: that CPU time ÷ wall (below the machine's cores when Orion waited, or when other work on a shared machine took cores: the load average says which).`,
+    `Bound: Σ CPU time of the stages measured alone at the same settings (ffmpeg decoding alone; the plain loop's detector, raw crops, embedder with verification, re-id on its classes' crops, cluster, each stage's process CPU time) ÷ ${videos[0]?.efficiency.cores ?? '?'} cores; efficiency: bound ÷ Orion's wall, paired run by run; variant rows (\`--variant\`): Orion stacks with other settings, each run right after the defaults' on the same video, against the same plain-loop runs. CPU in Orion: every Orion process's CPU time from /proc/<pid>/stat (own threads + exited children: ffmpeg, ffprobe) from upload to completion; cores Orion got: that CPU time ÷ wall (below the machine's cores when Orion waited, or when other work on a shared machine took cores: the load average says which).`,
   ];
   for (const v of videos) {
     for (const x of [{ label: 'defaults', ...v }, ...v.variants]) {
@@ -270,7 +270,7 @@ function efficiencySection(videos: VideoResult[]): string[] {
   }
   out.push(
     '',
-    "Orion − alone: CPU the stage's process spent beyond the same work alone (crop JPEG encode and decode, store, re-id and label check in the embed worker, oversubscribed threads, idle polling). Jobs wall − CPU: time the stage's jobs (summed; the detect worker runs two at once) were not on a core: waiting for ffmpeg, for the other process's threads or for the store.",
+    "Orion − alone: CPU the stage's process spent beyond the same work alone (crop JPEG encode and decode, store, the label check in the embed worker, oversubscribed threads, idle polling). Jobs wall − CPU: time the stage's jobs (summed; the detect worker runs two at once) were not on a core: waiting for ffmpeg, for the other process's threads or for the store.",
   );
   return out;
 }
