@@ -15,6 +15,8 @@
  *   --workers 1,2,4       worker processes per kind for the scaling runs
  *   --scaling-repeat N    runs per worker count                                     [--repeat]
  *   --sections e2e,batches,scaling
+ *   --variant A=1,B=2     end to end also through an Orion stack with these settings, run right
+ *                         after the default one on each video (repeatable: one stack each)
  * Settings come from the environment as for the services (TARGET_FPS, EXECUTION_PROVIDER=cuda …).
  */
 import { existsSync } from 'node:fs';
@@ -43,6 +45,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1,2,4' },
     'scaling-repeat': { type: 'string' },
     sections: { type: 'string', default: 'e2e,batches,scaling' },
+    variant: { type: 'string', multiple: true, default: [] },
   },
 });
 const list = (s: string) =>
@@ -59,6 +62,16 @@ const repeat = positive('repeat', args.repeat);
 const scalingRepeat = positive('scaling-repeat', args['scaling-repeat'] ?? args.repeat);
 const workerCounts = list(args.workers).map((w) => positive('workers', w));
 const sections = new Set(list(args.sections));
+/** `A=1,B=2` → the environment a variant stack's processes get on top of the bench's. */
+const variantEnv = (spec: string): Record<string, string> =>
+  Object.fromEntries(
+    list(spec).map((pair) => {
+      const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+      if (!m) throw new Error(`--variant takes NAME=value pairs separated by commas, got "${pair}"`);
+      return [m[1]!, m[2]!];
+    }),
+  );
+const variantSpecs = args.variant.map((spec) => ({ label: spec, env: variantEnv(spec) }));
 const videoPath = (v: string) => (existsSync(v) ? resolve(v) : fixturePath('videos', v));
 
 const log = (line: string) => console.error(line);
@@ -98,12 +111,21 @@ if (sections.has('e2e') || sections.has('batches')) {
   log(`▶ end to end and plain loop: ${files.length} videos × ${repeat}`);
   const plain = await PlainPipeline.load(config);
   const stack = await BenchStack.start({ workers: 1, env });
+  const variants: { label: string; stack: BenchStack }[] = [];
   try {
+    for (const v of variantSpecs) {
+      variants.push({
+        label: v.label,
+        stack: await BenchStack.start({ workers: 1, env: { ...env, ...v.env } }),
+      });
+    }
     const e2e = await runEndToEnd({
       stack,
       plain,
+      variants,
       files,
       fps: config.pipeline.targetFps,
+      cores: machine.cores,
       repeat: sections.has('e2e') ? repeat : 1,
       sampleCropsPerVideo: 16,
       log,
@@ -122,6 +144,7 @@ if (sections.has('e2e') || sections.has('batches')) {
       report.embedBatches = await measureEmbedBatches(config, crops, plain.labels, [1, 8, 32], repeat);
     }
   } finally {
+    for (const v of variants) await v.stack.stop();
     await stack.stop();
     await plain.close();
   }

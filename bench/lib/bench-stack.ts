@@ -11,8 +11,16 @@ import {
   type DetectJobResult,
   type EmbedJobResult,
 } from '@orion/shared';
-import { startOrionStack, startRedisServer, type OrionStack, type RunningRedis } from '@orion/testkit';
+import {
+  STACK_APPS,
+  startOrionStack,
+  startRedisServer,
+  type OrionStack,
+  type RunningRedis,
+  type StackApp,
+} from '@orion/testkit';
 import { JobStartCounter } from './job-start-counter.js';
+import { totalCpuMs } from './process-cpu.js';
 import { redisConnectionOptions } from './redis-options.js';
 
 const PREFIX = 'orion-bench';
@@ -63,6 +71,11 @@ export interface PipelineRun {
   phases: { intakeMs: number; shardsMs: number; tailMs: number };
   /** Cluster job wall time and the stage's own timings. */
   cluster: { wallMs: number; timings: Record<string, number> };
+  /**
+   * CPU time (ms) each app's processes used from upload start to completion, from /proc: own
+   * threads plus exited children (the detect worker's ffmpeg decoders, the API's ffprobe).
+   */
+  cpuMs: Record<StackApp, number>;
   /** Empty when every shard's detect and embed job started once, completed once and never failed. */
   exactlyOnceProblems: string[];
 }
@@ -132,6 +145,7 @@ export class BenchStack {
   ): Promise<PipelineRun> {
     const started = performance.now();
     const startedAt = Date.now();
+    const cpuBefore = this.cpuMs();
     const done = this.nextFinalize();
     const res = await this.client.uploadVideo(file, { ...options, tags: ['bench'] }, () => {});
     const videoId = res.videos[0]?.id;
@@ -142,6 +156,10 @@ export class BenchStack {
     await done.until(videoId);
     const wallMs = performance.now() - started;
     const endedAt = Date.now();
+    const cpuAfter = this.cpuMs();
+    const cpuMs = Object.fromEntries(
+      STACK_APPS.map((app) => [app, Math.round(cpuAfter[app] - cpuBefore[app])]),
+    ) as Record<StackApp, number>;
 
     const status = await this.client.json<{
       state: string;
@@ -210,8 +228,16 @@ export class BenchStack {
         wallMs: cluster ? cluster.finishedOn! - cluster.processedOn! : NaN,
         timings: (cluster?.returnvalue as { timings?: Record<string, number> } | undefined)?.timings ?? {},
       },
+      cpuMs,
       exactlyOnceProblems: this.starts.problems(videoId, expected),
     };
+  }
+
+  /** CPU time so far of each app's processes together (ms). */
+  private cpuMs(): Record<StackApp, number> {
+    return Object.fromEntries(
+      STACK_APPS.map((app) => [app, this.stack.pids(app).reduce((sum, pid) => sum + totalCpuMs(pid), 0)]),
+    ) as Record<StackApp, number>;
   }
 
   private async job(queue: 'detect' | 'embed', id: string): Promise<Job> {

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { createEmbeddingModel, type AnalyzeItem, type EmbeddingModel } from '@orion/embeddings';
+import { ReidEmbedder, createEmbeddingModel, type AnalyzeItem, type EmbeddingModel } from '@orion/embeddings';
 import { hdbscanOnThisThread } from '@orion/hdbscan';
-import { probeMedia, type OrionConfig, type RawImage } from '@orion/shared';
+import { probeMedia, type Box, type OrionConfig, type RawImage } from '@orion/shared';
 import { associate } from '../../apps/cluster-worker/src/associate.js';
 import { buildEntities } from '../../apps/cluster-worker/src/build-entities.js';
 import type { GatheredObservation } from '../../apps/cluster-worker/src/gather.js';
@@ -23,14 +23,33 @@ export interface PlainTimings {
   clusterMs: number;
   /** HDBSCAN on every observation embedding (the `observations` mode's cost for this video). */
   hdbscanObservationsMs: number;
+  /** The re-id model on the crops of its classes, as the embed stage runs it (not in `totalMs`). */
+  reidMs: number;
   totalMs: number;
 }
+
+/** CPU time (ms) of this process's threads during each stage (the stages run one after another). */
+export interface PlainCpu {
+  detectMs: number;
+  cropMs: number;
+  embedMs: number;
+  /** The re-id model (measured on the side: the loop's total time leaves it out). */
+  reidMs: number;
+  clusterMs: number;
+}
+
+/** User + system CPU time of this process so far (ms), every thread included. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export interface PlainRun {
   frames: number;
   detections: number;
   entities: number;
   timings: PlainTimings;
+  cpu: PlainCpu;
   /** The first crops of the video (as many as asked for), for measurements of their own. */
   sampleCrops: AnalyzeItem[];
 }
@@ -46,14 +65,31 @@ export class PlainPipeline {
     private readonly config: OrionConfig,
     private readonly detector: Detector,
     private readonly embedder: EmbeddingModel,
+    private readonly reid: { embedder: ReidEmbedder; classes: Set<string> } | undefined,
   ) {}
 
   static async load(config: OrionConfig): Promise<PlainPipeline> {
     // One process, one model session each, on every core: the workers' concurrency settings are
     // Orion's to tune, not the plain loop's.
     const detector = await Detector.load({ ...detectorOptions(config), concurrency: 1 });
-    const embedder = await createEmbeddingModel({ ...embedWorkerSettings(config).model, concurrency: 1 });
-    return new PlainPipeline(config, detector, embedder);
+    // The yardstick keeps its thread count (cores ÷ 1) whatever the embed worker's share of the cores.
+    const embedder = await createEmbeddingModel({
+      ...embedWorkerSettings(config).model,
+      intraOpThreads: config.onnxThreads.intraOp,
+      concurrency: 1,
+    });
+    const reidSettings = embedWorkerSettings(config).reid;
+    const reid = reidSettings
+      ? {
+          embedder: await ReidEmbedder.load({
+            ...reidSettings.model,
+            intraOpThreads: config.onnxThreads.intraOp,
+            concurrency: 1,
+          }),
+          classes: new Set(reidSettings.classes),
+        }
+      : undefined;
+    return new PlainPipeline(config, detector, embedder, reid);
   }
 
   /** The detector's classes: the candidates class verification compares against. */
@@ -66,7 +102,7 @@ export class PlainPipeline {
   }
 
   async run(file: string, options: { sampleCrops?: number } = {}): Promise<PlainRun> {
-    const { config, detector, embedder } = this;
+    const { config, detector, embedder, reid } = this;
     const started = performance.now();
     const t: PlainTimings = {
       decodeMs: 0,
@@ -75,11 +111,13 @@ export class PlainPipeline {
       embedMs: 0,
       clusterMs: 0,
       hdbscanObservationsMs: 0,
+      reidMs: 0,
       totalMs: 0,
     };
+    const cpu: PlainCpu = { detectMs: 0, cropMs: 0, embedMs: 0, reidMs: 0, clusterMs: 0 };
     const { durationSeconds } = await probeMedia(file);
     const observations: GatheredObservation[] = [];
-    let queued: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
+    let queued: { obs: GatheredObservation; item: AnalyzeItem; box: Box }[] = [];
     const sampleCrops: AnalyzeItem[] = [];
     let frames = 0;
 
@@ -88,20 +126,33 @@ export class PlainPipeline {
         const chunk = queued.slice(0, embedder.batchSize);
         queued = queued.slice(chunk.length);
         const s = performance.now();
+        const c = cpuNow();
         const results = await embedder.analyze(
           chunk.map((c) => c.item),
           { verifyThreshold: config.embedding.verifyThreshold, candidates: detector.labels },
         );
         t.embedMs += performance.now() - s;
+        cpu.embedMs += cpuNow() - c;
         chunk.forEach((c, i) => (c.obs.embedding = results[i]!.embedding));
+        const people = chunk.filter((c) => reid?.classes.has(c.item.className));
+        if (reid && people.length > 0) {
+          const s = performance.now();
+          const c = cpuNow();
+          await reid.embedder.embed(people.map((p) => ({ image: p.item.image, box: p.box })));
+          t.reidMs += performance.now() - s;
+          cpu.reidMs += cpuNow() - c;
+        }
       }
     };
     const detectBatch = async (batch: DecodedFrame[]) => {
       let s = performance.now();
+      let c = cpuNow();
       const { detections } = await detector.detect(batch.map((f) => f.image));
       t.detectMs += performance.now() - s;
+      cpu.detectMs += cpuNow() - c;
       s = performance.now();
-      const fresh: { obs: GatheredObservation; item: AnalyzeItem }[] = [];
+      c = cpuNow();
+      const fresh: { obs: GatheredObservation; item: AnalyzeItem; box: Box }[] = [];
       const cuts: Promise<void>[] = [];
       for (const [i, frame] of batch.entries()) {
         for (const d of detections[i]!) {
@@ -113,12 +164,17 @@ export class PlainPipeline {
             embedding: null,
           };
           observations.push(obs);
-          const entry = { obs, item: { image: frame.image, className: d.label } as AnalyzeItem };
+          const entry = {
+            obs,
+            item: { image: frame.image, className: d.label } as AnalyzeItem,
+            box: d.box as Box,
+          };
           fresh.push(entry);
           // libvips cuts the batch's crops in parallel, off the main thread.
           cuts.push(
-            rawCrop(frame.image, d.box, config.detector.cropMargin).then((image) => {
+            rawCrop(frame.image, d.box, config.detector.cropMargin).then(({ image, box }) => {
               entry.item.image = image;
+              entry.box = box;
             }),
           );
         }
@@ -129,6 +185,7 @@ export class PlainPipeline {
         ...fresh.slice(0, Math.max(0, (options.sampleCrops ?? 0) - sampleCrops.length)).map((e) => e.item),
       );
       t.cropMs += performance.now() - s;
+      cpu.cropMs += cpuNow() - c;
       await embed();
     };
 
@@ -145,6 +202,7 @@ export class PlainPipeline {
     await embed(true);
 
     let s = performance.now();
+    const c = cpuNow();
     const grouped = await associate(observations, {
       association: config.association.mode,
       noise: config.association.noise,
@@ -153,6 +211,7 @@ export class PlainPipeline {
     });
     const entities = buildEntities(grouped.groups, embedder.embeddingDim);
     t.clusterMs = performance.now() - s;
+    cpu.clusterMs = cpuNow() - c;
 
     s = performance.now();
     if (observations.length >= 2) {
@@ -173,22 +232,34 @@ export class PlainPipeline {
     }
     t.hdbscanObservationsMs = performance.now() - s;
     // The observation-mode HDBSCAN is a stage cost measured on the side, not part of the loop.
-    t.totalMs = performance.now() - started - t.hdbscanObservationsMs;
-    return { frames, detections: observations.length, entities: entities.length, timings: t, sampleCrops };
+    // So is the re-id model, which the loop did not run before issue #21 (the yardstick stays).
+    t.totalMs = performance.now() - started - t.hdbscanObservationsMs - t.reidMs;
+    return {
+      frames,
+      detections: observations.length,
+      entities: entities.length,
+      timings: t,
+      cpu,
+      sampleCrops,
+    };
   }
 
   async close(): Promise<void> {
     await this.detector.close();
     await this.embedder.close();
+    await this.reid?.embedder.close();
   }
 }
 
-/** The detect stage's crop region, as raw RGB (what the embedder decodes a stored JPEG crop into). */
+/**
+ * The detect stage's crop region, as raw RGB (what the embedder decodes a stored JPEG crop into),
+ * and the detection box in the crop's pixels (what the re-id model cuts).
+ */
 async function rawCrop(
   frame: RawImage,
   box: [number, number, number, number],
   margin: number,
-): Promise<RawImage> {
+): Promise<{ image: RawImage; box: Box }> {
   const [left, top, width, height] = cropRegion(box, frame.width, frame.height, margin);
   const { data, info } = await sharp(frame.data, {
     raw: { width: frame.width, height: frame.height, channels: 3 },
@@ -197,5 +268,10 @@ async function rawCrop(
     .resize(CROP_MAX_SIDE, CROP_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+  const sx = info.width / width;
+  const sy = info.height / height;
+  return {
+    image: { data, width: info.width, height: info.height },
+    box: [(box[0] - left) * sx, (box[1] - top) * sy, (box[2] - left) * sx, (box[3] - top) * sy],
+  };
 }

@@ -18,7 +18,7 @@ export interface BenchReport {
     detector: string;
     embedder: string;
     /** ORT_INTRA_OP_THREADS (0: cores ÷ concurrency), ORT_INTER_OP_THREADS, ORT_ALLOW_SPINNING. */
-    onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
+    onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean; sharingProcesses: number };
     /** DETECT_CONCURRENCY and EMBED_CONCURRENCY: jobs (threads, model sessions) per worker process. */
     concurrency: { detect: number; embed: number };
   };
@@ -52,7 +52,7 @@ export function renderMarkdown(r: BenchReport): string {
     `Execution provider ${r.settings.executionProvider} (ran: ${r.settings.providersUsed.join(', ') || '—'}), detector ${r.settings.detector}, ` +
       `embedder ${r.settings.embedder}, TARGET_FPS ${r.settings.targetFps}, SHARD_SECONDS ${r.settings.shardSeconds}, ` +
       `DETECT_CONCURRENCY ${r.settings.concurrency.detect}, EMBED_CONCURRENCY ${r.settings.concurrency.embed}, ` +
-      `ORT threads ${r.settings.onnxThreads.intraOp || 'auto'}/${r.settings.onnxThreads.interOp}, spinning ${r.settings.onnxThreads.allowSpinning ? 'on' : 'off'}. ` +
+      `ORT threads ${r.settings.onnxThreads.intraOp || 'auto'}/${r.settings.onnxThreads.interOp} (sharing processes ${r.settings.onnxThreads.sharingProcesses}), spinning ${r.settings.onnxThreads.allowSpinning ? 'on' : 'off'}. ` +
       `Each figure: median of ${r.settings.repeat} (min–max). Took ${r.durationSeconds.toFixed(0)} s.`,
   ];
   if (r.endToEnd?.length) {
@@ -155,7 +155,11 @@ export function renderMarkdown(r: BenchReport): string {
       '',
       "Orion's embed job of shard k runs beside the detect job of shard k + 1, so its sums add up to more than its wall time. Decode wait: time a detect job waited for ffmpeg's next frame (the first frame of each shard includes starting ffmpeg).",
     );
-    const problems = r.endToEnd.flatMap((v) => v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`));
+    out.push(...efficiencySection(r.endToEnd));
+    const problems = r.endToEnd.flatMap((v) => [
+      ...v.exactlyOnceProblems.map((p) => `${v.video}: ${p}`),
+      ...v.variants.flatMap((x) => x.exactlyOnceProblems.map((p) => `${v.video} (${x.label}): ${p}`)),
+    ]);
     out.push(
       '',
       problems.length
@@ -205,4 +209,68 @@ export function renderMarkdown(r: BenchReport): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '—');
+
+/** Issue #21: the compute bound per video, Orion's efficiency against it, and where CPU is lost. */
+function efficiencySection(videos: VideoResult[]): string[] {
+  const out = [
+    '',
+    '## Efficiency (compute bound ÷ wall)',
+    '',
+    table(
+      [
+        'video',
+        'bound s',
+        'orion wall s',
+        'efficiency',
+        'orion / plain',
+        'CPU alone s',
+        'CPU in Orion s',
+        'cores Orion got',
+        'detections / entities (plain)',
+      ],
+      videos.flatMap((v) =>
+        [{ label: 'defaults', ...v }, ...v.variants].map((x) => [
+          v.variants.length ? `${v.video} (${x.label})` : v.video,
+          fmt(x.efficiency.boundSeconds, 2),
+          fmt(x.orionSeconds, 2),
+          `**${fmt(x.efficiency.efficiency, 2)}**`,
+          fmt(x.overheadRatio, 2),
+          (x.efficiency.boundSeconds.median * x.efficiency.cores).toFixed(2),
+          fmt(x.efficiency.orionCpuSeconds, 2),
+          (x.efficiency.orionCpuSeconds.median / x.orionSeconds.median).toFixed(2),
+          `${x.detections} / ${x.entities} (${v.plainDetections} / ${v.plainEntities})`,
+        ]),
+      ),
+    ),
+    '',
+    `Bound: Σ CPU time of the stages measured alone at the same settings (ffmpeg decoding alone; the plain loop's detector, raw crops, embedder with verification, re-id on its classes' crops, cluster, each stage's process CPU time) ÷ ${videos[0]?.efficiency.cores ?? '?'} cores; efficiency: bound ÷ Orion's wall, paired run by run; variant rows (\`--variant\`): Orion stacks with other settings, each run right after the defaults' on the same video, against the same plain-loop runs. CPU in Orion: every Orion process's CPU time from /proc/<pid>/stat (own threads + exited children: ffmpeg, ffprobe) from upload to completion; cores Orion got: that CPU time ÷ wall (below the machine's cores when Orion waited, or when other work on a shared machine took cores: the load average says which).`,
+  ];
+  for (const v of videos) {
+    for (const x of [{ label: 'defaults', ...v }, ...v.variants]) {
+      out.push(
+        '',
+        `### ${v.video}${v.variants.length ? ` (${x.label})` : ''}: CPU per stage (s, median run)`,
+        '',
+        table(
+          ['stage (process)', 'CPU alone', 'CPU in Orion', 'Orion − alone', 'jobs wall Σ', 'jobs wall − CPU'],
+          x.efficiency.stages.map((s) => [
+            s.stage,
+            seconds(s.aloneCpuMs),
+            seconds(s.orionCpuMs),
+            seconds(s.orionCpuMs - s.aloneCpuMs),
+            seconds(s.jobWallMs),
+            seconds(s.jobWallMs - s.orionCpuMs),
+          ]),
+        ),
+      );
+    }
+  }
+  out.push(
+    '',
+    "Orion − alone: CPU the stage's process spent beyond the same work alone (crop JPEG encode and decode, store, the label check in the embed worker, oversubscribed threads, idle polling). Jobs wall − CPU: time the stage's jobs (summed; the detect worker runs two at once) were not on a core: waiting for ffmpeg, for the other process's threads or for the store.",
+  );
+  return out;
 }

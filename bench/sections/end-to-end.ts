@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { AnalyzeItem } from '@orion/embeddings';
 import type { BenchStack, PipelineRun } from '../lib/bench-stack.js';
 import { decodeAlone } from '../lib/decode-alone.js';
+import { efficiencyOf, type DecodeAloneRun, type Efficiency } from '../lib/efficiency.js';
 import type { PlainPipeline, PlainRun } from '../lib/plain-pipeline.js';
 import { measured, pairedRatio, type Measured } from '../lib/stats.js';
 
@@ -51,8 +52,30 @@ export interface VideoResult {
     orion: Record<'detectJobs' | 'decodeWait' | 'detectInference' | 'embedJobs' | 'embedInference', number>;
     plain: Record<'decode' | 'detect' | 'crop' | 'embed' | 'cluster', number>;
   };
+  /** Σ stage CPU alone ÷ cores against Orion's wall, and which stage's process loses what. */
+  efficiency: Efficiency;
+  /** Orion with other settings (`--variant`), run alternately with the default stack. */
+  variants: VariantResult[];
   exactlyOnceProblems: string[];
   providers: string[];
+}
+
+/** One `--variant` stack's runs of a video, against the same plain loop and decode runs. */
+export interface VariantResult {
+  /** The settings it changes, e.g. `ORT_INTRA_OP_THREADS=1`. */
+  label: string;
+  detections: number;
+  entities: number;
+  orionSeconds: Measured;
+  overheadRatio: Measured;
+  efficiency: Efficiency;
+  exactlyOnceProblems: string[];
+}
+
+/** An Orion stack started with other settings than the default one. */
+export interface VariantStack {
+  label: string;
+  stack: BenchStack;
 }
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
@@ -94,19 +117,27 @@ export interface EndToEndOutput {
 export async function runEndToEnd(opts: {
   stack: BenchStack;
   plain: PlainPipeline;
+  /** Stacks with other settings, each run right after the default stack on the same video. */
+  variants?: VariantStack[];
   files: string[];
   fps: number;
+  /** Cores the bound divides the stages' CPU time by. */
+  cores: number;
   repeat: number;
   sampleCropsPerVideo: number;
   log: (line: string) => void;
 }): Promise<EndToEndOutput> {
   const orion = new Map<string, PipelineRun[]>();
+  const variantRuns = new Map<string, PipelineRun[][]>();
+  const variants = opts.variants ?? [];
   const plain = new Map<string, PlainRun[]>();
-  const decode = new Map<string, { frames: number; ms: number }[]>();
+  const decode = new Map<string, DecodeAloneRun[]>();
   const sampleCrops: AnalyzeItem[] = [];
   for (let r = 0; r < opts.repeat; r++) {
     for (const file of opts.files) {
       const o = await opts.stack.process(file);
+      const vs: PipelineRun[] = [];
+      for (const v of variants) vs.push(await v.stack.process(file));
       const p = await opts.plain.run(file, { sampleCrops: r === 0 ? opts.sampleCropsPerVideo : 0 });
       const d = await decodeAlone(file, opts.fps);
       sampleCrops.push(...p.sampleCrops);
@@ -114,6 +145,19 @@ export async function runEndToEnd(opts: {
       (orion.get(file) ?? orion.set(file, []).get(file)!).push(o);
       (plain.get(file) ?? plain.set(file, []).get(file)!).push(p);
       (decode.get(file) ?? decode.set(file, []).get(file)!).push(d);
+      const perVariant =
+        variantRuns.get(file) ??
+        variantRuns
+          .set(
+            file,
+            variants.map(() => []),
+          )
+          .get(file)!;
+      vs.forEach((run, i) => perVariant[i]!.push(run));
+      for (const [i, run] of vs.entries())
+        opts.log(
+          `    ${variants[i]!.label}: orion ${(run.wallMs / 1000).toFixed(1)} s, ${run.detections} detections`,
+        );
       opts.log(
         `  run ${r + 1}/${opts.repeat} ${basename(file)}: orion ${(o.wallMs / 1000).toFixed(1)} s, plain ${(p.timings.totalMs / 1000).toFixed(1)} s, ` +
           `${o.frames} frames, ${o.detections} detections, ${o.entities} entities`,
@@ -170,6 +214,22 @@ export async function runEndToEnd(opts: {
           cluster: medianOf(ps, (p) => p.timings.clusterMs),
         },
       },
+      efficiency: efficiencyOf(opts.cores, os, ps, ds),
+      variants: variants.map((v, i): VariantResult => {
+        const runs = variantRuns.get(file)![i]!;
+        return {
+          label: v.label,
+          detections: runs.at(-1)!.detections,
+          entities: runs.at(-1)!.entities,
+          orionSeconds: measured(runs.map((o) => o.wallMs / 1000)),
+          overheadRatio: pairedRatio(
+            runs.map((o) => o.wallMs),
+            plainMs,
+          ),
+          efficiency: efficiencyOf(opts.cores, runs, ps, ds),
+          exactlyOnceProblems: runs.flatMap((o) => o.exactlyOnceProblems),
+        };
+      }),
       exactlyOnceProblems: os.flatMap((o) => o.exactlyOnceProblems),
       providers: [...new Set(shards.map((s) => s.provider))],
     };

@@ -1,9 +1,10 @@
-import type {
-  AnalyzeResult,
-  EmbeddingModel,
-  EmbeddingStats,
-  ReidEmbedder,
-  Verification,
+import {
+  toRawImage,
+  type AnalyzeResult,
+  type EmbeddingModel,
+  type EmbeddingStats,
+  type ReidEmbedder,
+  type Verification,
 } from '@orion/embeddings';
 import {
   InvalidShardFileError,
@@ -18,6 +19,7 @@ import {
   type Logger,
   type ObjectStore,
   type JobProgress,
+  type RawImage,
   type StoredVerification,
 } from '@orion/shared';
 import { LabelCheckPass, type LabelCheckDeps } from './label-check-pass.js';
@@ -99,6 +101,10 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
   });
   // Verification shares each crop's probability among the detector's own classes.
   const candidates = detectionsFile.labels;
+  // Each crop's JPEG is decoded once, for the embedding model and the re-id model alike (a person
+  // crop was decoded twice); the pixels are dropped as soon as both have used them.
+  const decoded: (RawImage | undefined)[] = [];
+  let decodeMs = 0;
   const reid = deps.reid
     ? new ReidPass(
         deps.reid.embedder,
@@ -107,7 +113,10 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
         (row) => {
           // The detection box inside its crop: crops carry a margin.
           const crop = crops[row]!;
-          return { image: crop.jpeg, box: boxInCrop(crop.entry, byId.get(crop.entry.detection)!.box) };
+          return {
+            image: decoded[row] ?? crop.jpeg,
+            box: boxInCrop(crop.entry, byId.get(crop.entry.detection)!.box),
+          };
         },
       )
     : undefined;
@@ -123,18 +132,26 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
     const done = results.length;
     deps.onProgress({ stage: 'embed', done, total, percent: total ? Math.round((100 * done) / total) : 100 });
   };
+  let released = 0;
   for (let i = 0; i < crops.length; i += model.batchSize) {
     const chunk = crops.slice(i, i + model.batchSize);
+    const decodeStarted = performance.now();
+    const images = await Promise.all(chunk.map((c) => toRawImage(c.jpeg)));
+    decodeMs += performance.now() - decodeStarted;
+    if (reid) images.forEach((image, j) => (decoded[i + j] = image));
     results.push(
       ...(await model.analyze(
-        chunk.map((c, j) => ({ image: c.jpeg, className: observations[i + j]!.label })),
+        images.map((image, j) => ({ image, className: observations[i + j]!.label })),
         { verifyThreshold: deps.verifyThreshold, multimodal: deps.multimodal, candidates },
       )),
     );
     await reid?.advance(results.length);
+    for (const end = Math.min(results.length, reid?.pendingFrom ?? Infinity); released < end; released++)
+      decoded[released] = undefined;
     report(false);
   }
   await reid?.advance(crops.length, true);
+  decoded.length = 0;
   const statsAfter = model.stats;
 
   const check = deps.labelCheck
@@ -193,7 +210,7 @@ export async function embedShard(input: EmbedShardInput, deps: EmbedShardDeps): 
   const totalMs = performance.now() - started;
   const timings: EmbedTimings = {
     readMs: round1(readMs),
-    preprocessMs: round1(since(statsBefore, statsAfter, 'preprocessMs')),
+    preprocessMs: round1(decodeMs + since(statsBefore, statsAfter, 'preprocessMs')),
     inferenceMs: round1(since(statsBefore, statsAfter, 'inferenceMs')),
     textMs: round1(since(statsBefore, statsAfter, 'textMs')),
     storeMs: round1(storeMs),

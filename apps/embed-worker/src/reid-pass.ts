@@ -23,6 +23,11 @@ export class ReidPass {
     this.rows = labels.flatMap((label, i) => (wanted.has(label) ? [i] : []));
   }
 
+  /** The first observation index the pass still needs (its images must stay available). */
+  get pendingFrom(): number {
+    return this.rows[this.next] ?? Infinity;
+  }
+
   /** Embeds the waiting rows below `upTo` in full batches; `flush` embeds the last, partial one too. */
   async advance(upTo: number, flush = false): Promise<void> {
     const started = performance.now();

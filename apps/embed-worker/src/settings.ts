@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_SECOND_LOOK, type SecondLookOptions } from '@orion/detector';
 import type { CreateEmbeddingModelOptions, ModelLoadOptions } from '@orion/embeddings';
 import type { Logger, OrionConfig } from '@orion/shared';
@@ -18,11 +19,24 @@ export interface EmbedWorkerSettings {
   secondLook: SecondLookOptions | null;
 }
 
+/**
+ * ONNX Runtime threads per embed-stage session (embedding model, re-id, second look): the setting,
+ * or the embed worker's share of the cores: cores ÷ (its concurrency × the worker processes sharing
+ * the machine). The detect worker's sessions and ffmpeg run beside it, and threads beyond the cores
+ * only add switching (on 2 cores, 2 threads here cost more CPU per crop than 1: docs/benchmarks.md).
+ */
+export function embedIntraOpThreads(config: OrionConfig, cores = availableParallelism()): number {
+  const { intraOp, sharingProcesses } = config.onnxThreads;
+  if (intraOp > 0) return intraOp;
+  return Math.max(1, Math.floor(cores / (config.embedding.concurrency * sharingProcesses)));
+}
+
 export function embedWorkerSettings(config: OrionConfig, logger?: Logger): EmbedWorkerSettings {
+  const intraOpThreads = embedIntraOpThreads(config);
   const threads = {
     modelsDir: config.modelsDir,
     executionProvider: config.executionProvider,
-    intraOpThreads: config.onnxThreads.intraOp,
+    intraOpThreads,
     interOpThreads: config.onnxThreads.interOp,
     allowSpinning: config.onnxThreads.allowSpinning,
     concurrency: config.embedding.concurrency,
@@ -47,7 +61,7 @@ export function embedWorkerSettings(config: OrionConfig, logger?: Logger): Embed
           model: config.embedding.labelCheckSecondLook,
           modelsDir: config.modelsDir,
           executionProvider: config.executionProvider,
-          intraOpThreads: config.onnxThreads.intraOp,
+          intraOpThreads,
         }
       : null,
   };

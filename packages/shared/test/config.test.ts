@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       batchSize: 16,
     });
     expect(config.executionProvider).toBe('auto');
-    expect(config.onnxThreads).toEqual({ intraOp: 0, interOp: 1, allowSpinning: false });
+    expect(config.onnxThreads).toEqual({ intraOp: 0, interOp: 1, allowSpinning: false, sharingProcesses: 2 });
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.storage.driver).toBe('fs');
     // MIN_SAMPLES follows MIN_CLUSTER_SIZE unless given.

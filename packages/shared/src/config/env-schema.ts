@@ -285,6 +285,11 @@ export const envSchema = z.object({
   ORT_INTER_OP_THREADS: numberVar({ int: true, min: 1, max: 256 })
     .default(1)
     .describe('ONNX Runtime threads running independent operators in parallel, per session.'),
+  ORT_SHARING_PROCESSES: numberVar({ int: true, min: 1, max: 256 })
+    .default(2)
+    .describe(
+      "Worker processes whose ONNX Runtime sessions share this machine's cores (issue #21): with ORT_INTRA_OP_THREADS=0 the embed worker's sessions get CPU cores ÷ (EMBED_CONCURRENCY × this) threads each, so that it does not oversubscribe the cores the detect worker's sessions use. 2: a detect and an embed worker on one machine; 1: the embed worker has the machine to itself (docs/benchmarks.md, Efficiency).",
+    ),
   ORT_ALLOW_SPINNING: booleanVar()
     .default(false)
     .describe(

@@ -114,9 +114,10 @@ export interface OrionConfig {
   detector: DetectorSettings;
   /**
    * ONNX Runtime threads per session; intraOp 0 = CPU cores ÷ the worker's concurrency. Spinning:
-   * whether idle pool threads spin-wait for work.
+   * whether idle pool threads spin-wait for work. sharingProcesses: worker processes sharing the
+   * machine's cores (the embed worker's automatic thread count divides by it).
    */
-  onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean };
+  onnxThreads: { intraOp: number; interOp: number; allowSpinning: boolean; sharingProcesses: number };
   embedding: {
     model: EmbeddingBackend;
     multimodal: boolean;
@@ -200,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intraOp: e.ORT_INTRA_OP_THREADS,
       interOp: e.ORT_INTER_OP_THREADS,
       allowSpinning: e.ORT_ALLOW_SPINNING,
+      sharingProcesses: e.ORT_SHARING_PROCESSES,
     },
     embedding: {
       model: e.EMBEDDING_MODEL,
