@@ -145,6 +145,7 @@ function score(
   identities: { appearances: { videoId: string; entityId: string }[] }[],
   personOf: Map<string, string>,
   [a, b]: [string, string],
+  fixture: string,
 ): Scores {
   const key = (videoId: string, entityId: string) => `${videoId}/${entityId}`;
   const peopleIn = (video: string) =>
@@ -162,7 +163,8 @@ function score(
       people.add(p);
       (byVideo.get(x.videoId) ?? byVideo.set(x.videoId, new Set()).get(x.videoId)!).add(p);
     }
-    if (people.size > 1) merging.push([...people].sort());
+    const ofFixture = [...people].filter((p) => p.startsWith(fixture));
+    if (ofFixture.length > 1 || (ofFixture.length === 1 && people.size > 1)) merging.push([...people].sort());
     for (const p of byVideo.get(a) ?? []) if (byVideo.get(b)?.has(p)) reunited.add(p);
   }
   return { inBoth, reunited: [...reunited].sort(), merging };
@@ -295,8 +297,8 @@ describe('identities across videos (issue #19 item 3)', () => {
       for (const a of identity.appearances)
         expect(a.thumbnailUrl).toBe(`/v1/videos/${a.videoId}/entities/${a.entityId}/thumbnail`);
 
-    const obo = score(list.identities, personOf, [ids.obo1!, ids.obo2!]);
-    const tud = score(list.identities, personOf, [ids.tud1!, ids.tud2!]);
+    const obo = score(list.identities, personOf, [ids.obo1!, ids.obo2!], 'obo:');
+    const tud = score(list.identities, personOf, [ids.tud1!, ids.tud2!], 'tud:');
     console.log(
       `identities: ${list.counts.identities} of ${list.counts.entities} entities, ${list.counts.acrossVideos} across videos; ` +
         `one-by-one: ${obo.reunited.length}/${obo.inBoth.length} reunited (${obo.reunited.join(' ')}); ` +
@@ -313,7 +315,11 @@ describe('identities across videos (issue #19 item 3)', () => {
     console.log(`identities:\n${list.identities.map(who).join('\n')}`);
     expect(obo.inBoth).toHaveLength(6);
     expect(obo.reunited.length).toBeGreaterThanOrEqual(5);
-    expect(tud.reunited.length).toBeGreaterThanOrEqual(Math.ceil(tud.inBoth.length * 0.5));
+    // TUD-Campus: measured 4 of 5 people reunited, and one identity holding person 5 (clip 1) with
+    // person 8 (clip 2), who are never in view together, so cannot-link cannot part them
+    // (docs/clustering.md, "Across videos: identities").
+    expect(tud.reunited.length).toBeGreaterThanOrEqual(tud.inBoth.length - 1);
+    expect(tud.merging.length).toBeLessThanOrEqual(1);
     expect(obo.merging).toEqual([]);
 
     // Paging and filters.

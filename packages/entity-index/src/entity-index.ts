@@ -256,9 +256,15 @@ export class EntityIndex {
     return rows.map((r) => toHit(r as Record<string, unknown>, null));
   }
 
-  /** The tenant's table for reads of its own (matches, identities); undefined before its first write. */
-  readTable(tenantId: string): Promise<Table | undefined> {
-    return this.table(tenantId);
+  /**
+   * The tenant's table at its latest version, for reads of its own (matches, identities); undefined
+   * before its first write. LanceDB may hand back a cached, older version of a table this connection
+   * has opened before (the identities job missed the rows of the videos written since).
+   */
+  async readTable(tenantId: string): Promise<Table | undefined> {
+    const table = await this.table(tenantId);
+    await table?.checkoutLatest();
+    return table;
   }
 
   close(): void {
