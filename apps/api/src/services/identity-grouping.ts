@@ -5,9 +5,9 @@ import { IDENTITIES_FORMAT, IDENTITIES_VERSION, type IdentitiesFile, type Identi
 /**
  * HDBSCAN settings for entity centroids. Two appearances are enough for an identity (a person seen in
  * two videos), and one neighbour makes a core point: an entity's reach is the distance to its nearest
- * other entity. `leaf` selection keeps the finest clusters: excess of mass joined four of the six
- * people of the one-by-one video into one identity (their pairs of halves lie 0.01 apart, the people
- * 0.12–0.25), as it prefers one long-lived parent to several short-lived children.
+ * other entity. `leaf` selection keeps the finest clusters: with excess of mass, four people of the
+ * one-by-one video seen in one video each became one identity (HDBSCAN prefers one long-lived parent to
+ * several short-lived children); docs/clustering.md, "Across videos: identities".
  */
 export const IDENTITY_HDBSCAN = { minClusterSize: 2, minSamples: 1, clusterSelectionMethod: 'leaf' } as const;
 
