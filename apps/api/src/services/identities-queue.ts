@@ -14,11 +14,14 @@ export async function queueIdentities(
   const delay = data.reason === 'requested' ? 0 : debounceMs;
   const job = await queues.queues[QueueName.identities].add('identities', data, {
     delay,
+    // keepLastIfActive: a video indexed while the job runs gets a run after it (the running one may
+    // have read the table before that video's rows were there).
     deduplication: {
       id: `identities:${data.tenantId}`,
       ttl: Math.max(1, delay),
       extend: true,
       replace: true,
+      keepLastIfActive: true,
     },
   });
   return job.id;

@@ -58,7 +58,12 @@ function splitByCannotLink(members: { row: EntityRow; probability: number }[]) {
  * (re-id centroids for people, the general embedding centroid for the rest), then cannot-link splits.
  * Groups of one entity are no identity.
  */
-export async function groupIdentities(tenantId: string, rows: EntityRow[]): Promise<IdentitiesFile> {
+export async function groupIdentities(
+  tenantId: string,
+  rows: EntityRow[],
+  /** When the rows were read: what `computedAt` says (rows written later are not in it). */
+  readAt = new Date(),
+): Promise<IdentitiesFile> {
   const identities: Omit<Identity, 'id'>[] = [];
   let entities = 0;
   for (const pool of pools(rows)) {
@@ -110,7 +115,7 @@ export async function groupIdentities(tenantId: string, rows: EntityRow[]): Prom
     format: IDENTITIES_FORMAT,
     version: IDENTITIES_VERSION,
     tenantId,
-    computedAt: new Date().toISOString(),
+    computedAt: readAt.toISOString(),
     params: { ...IDENTITY_HDBSCAN },
     counts: {
       entities,

@@ -28,8 +28,9 @@ export interface IdentitiesDeps {
 export async function recomputeIdentities(job: Job, deps: IdentitiesDeps): Promise<IdentitiesJobResult> {
   const { tenantId } = parseJobData(QueueName.identities, job.data);
   const started = performance.now();
+  const readAt = new Date();
   const rows = await readTenantRows(deps.entityIndex, tenantId);
-  const file = await groupIdentities(tenantId, rows);
+  const file = await groupIdentities(tenantId, rows, readAt);
   await writeIdentities(deps.store, file);
   deps.logger.info(
     { tenantId, ...file.counts, ms: Math.round(performance.now() - started) },

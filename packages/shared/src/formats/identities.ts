@@ -47,6 +47,7 @@ export const identitiesFileSchema = z
     format: z.literal(IDENTITIES_FORMAT),
     version: z.literal(IDENTITIES_VERSION),
     tenantId: z.string(),
+    /** When the entity index was read: videos indexed after it are not in this grouping. */
     computedAt: z.string(),
     /** The settings the grouping ran with. */
     params: z
