@@ -74,6 +74,8 @@ for (const n of (process.argv.slice(2).length ? process.argv.slice(2) : ['20000'
         tags: [],
         embeddingModel: 'bench/synthetic',
         vector: near(centres[Math.floor(rand() * centres.length)]!),
+        reidModel: null,
+        reidVector: null,
       });
     }
     const t = performance.now();

@@ -16,6 +16,7 @@ import metricsRoutes from './routes/metrics.js';
 import queueBoardRoutes from './routes/queue-board.js';
 import queueRoutes from './routes/queues.js';
 import entityIndexRoutes from './routes/entity-index.js';
+import identityRoutes from './routes/identities.js';
 import reclusterRoutes from './routes/recluster.js';
 import searchRoutes from './routes/search.js';
 import uploadRoutes from './routes/uploads.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     await v1.register(uploadRoutes);
     await v1.register(queueRoutes);
     await v1.register(entityIndexRoutes);
+    await v1.register(identityRoutes);
   });
   await app.register(async (admin: App) => {
     // bull-board answers errors in a shape of its own: the admin checks answer in Orion's before it.

@@ -12,6 +12,7 @@ import { createApiDeps } from './deps.js';
 import { PipelineQueues } from './services/pipeline-queues.js';
 import { startCallbackWorker } from './workers/callback-worker.js';
 import { startFinalizeWorker } from './workers/finalize-worker.js';
+import { startIdentitiesWorker } from './workers/identities-worker.js';
 import { startJanitor } from './workers/orphan-janitor.js';
 
 const config = loadConfigOrExit();
@@ -42,7 +43,17 @@ if (config.api.runBackgroundWorkers) {
   });
   const videos = new VideoRepository(redis, config.redis.queuePrefix);
   const base = { redisUrl: config.redis.url, queues, videos, logger };
-  workers.push(startFinalizeWorker({ ...base, store: deps.store, entityIndex: deps.entityIndex, redis }));
+  workers.push(
+    startFinalizeWorker({
+      ...base,
+      store: deps.store,
+      entityIndex: deps.entityIndex,
+      redis,
+      identitiesDebounceMs: config.identities.debounceMs,
+    }),
+  );
+  // The identities job reads the entity index this process holds open (workers/identities-worker.ts).
+  workers.push(startIdentitiesWorker({ ...base, store: deps.store, entityIndex: deps.entityIndex }));
   workers.push(
     startCallbackWorker({
       ...base,

@@ -190,6 +190,7 @@ describe('auth and tenants', () => {
       'cluster',
       'finalize',
       'callbacks',
+      'identities',
     ]);
     expect(body.queues[0].counts.waiting).toBeGreaterThanOrEqual(4);
     expect((await api.request('/admin/queues', { key: KEYS.acme })).status).toBe(403);

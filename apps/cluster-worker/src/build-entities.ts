@@ -12,6 +12,8 @@ export interface BuiltEntity {
   entity: Omit<Entity, 'flaggedObservations' | 'likelyFalsePositive'>;
   members: Member[];
   centroid: Float32Array;
+  /** Mean re-id vector of the members that have one (unit length); all zero when none has. */
+  reidCentroid: Float32Array;
 }
 
 const area = (b: [number, number, number, number]) => Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
@@ -32,9 +34,9 @@ export function majority(items: { label: string; score: number }[]): {
   return { label, counts, share: counts[label]! / Math.max(1, items.length) };
 }
 
-function centroidOf(members: Member[], dim: number): Float32Array {
+function centroidOf(vectors: (Float32Array | null | undefined)[], dim: number): Float32Array {
   const c = new Float32Array(dim);
-  for (const m of members) if (m.obs.embedding) for (let i = 0; i < dim; i++) c[i]! += m.obs.embedding[i]!;
+  for (const v of vectors) if (v && v.length === dim) for (let i = 0; i < dim; i++) c[i]! += v[i]!;
   let norm = 0;
   for (let i = 0; i < dim; i++) norm += c[i]! * c[i]!;
   norm = Math.sqrt(norm);
@@ -43,7 +45,7 @@ function centroidOf(members: Member[], dim: number): Float32Array {
 }
 
 /** Entities from groups of members, numbered in order of first appearance. */
-export function buildEntities(groups: Member[][], dim: number): BuiltEntity[] {
+export function buildEntities(groups: Member[][], dim: number, reidDim = 0): BuiltEntity[] {
   const sorted = groups
     .filter((g) => g.length > 0)
     .map((g) => [...g].sort((a, b) => a.obs.detection.t - b.obs.detection.t))
@@ -64,7 +66,16 @@ export function buildEntities(groups: Member[][], dim: number): BuiltEntity[] {
     const tracklets = new Set(members.map((m) => m.tracklet).filter((t) => t !== null));
     return {
       members,
-      centroid: centroidOf(members, dim),
+      centroid: centroidOf(
+        members.map((m) => m.obs.embedding),
+        dim,
+      ),
+      // Re-id vectors are non-negative OSNet features: their mean, normalised, as the per-observation
+      // cosine in the cluster stage compares them.
+      reidCentroid: centroidOf(
+        members.map((m) => m.obs.reid),
+        reidDim,
+      ),
       entity: {
         id: `e${String(i + 1).padStart(width, '0')}`,
         label,

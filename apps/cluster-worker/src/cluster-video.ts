@@ -38,7 +38,12 @@ export async function clusterVideo(
   const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
 
   let t = performance.now();
-  const { observations, model } = await gatherVideo(deps.store, job.videoId, job.shardCount, job.embedding);
+  const { observations, model, reidModel } = await gatherVideo(
+    deps.store,
+    job.videoId,
+    job.shardCount,
+    job.embedding,
+  );
   lap('gatherMs', t);
   deps.onProgress?.({ stage: 'gathered', observations: observations.length });
 
@@ -46,7 +51,7 @@ export async function clusterVideo(
   const grouped = await associate(observations, { ...job, tracker: deps.tracker });
   lap('associateMs', t);
 
-  const entities = buildEntities(grouped.groups, model.dim);
+  const entities = buildEntities(grouped.groups, model.dim, reidModel?.dim ?? 0);
   const { flags, falsePositives } = flagObservations(entities, grouped.trackletMembers);
 
   const records: Observation[] = [];
@@ -96,6 +101,7 @@ export async function clusterVideo(
       noise: job.noise,
     },
     embeddingModel: model,
+    ...(reidModel ? { reidModel } : {}),
     counts,
     timings,
     entities: entities.map(({ entity }) => ({
@@ -113,6 +119,9 @@ export async function clusterVideo(
   };
   const keys = videoKeys(job.videoId).run(job.runId);
   await deps.store.put(keys.centroids, encodeCentroids(entities.map((e) => e.centroid)));
+  if (reidModel) {
+    await deps.store.put(keys.reidCentroids, encodeCentroids(entities.map((e) => e.reidCentroid)));
+  }
   await deps.store.put(keys.observations, JSON.stringify(observationsFile), {
     contentType: 'application/json',
   });

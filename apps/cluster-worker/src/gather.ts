@@ -26,6 +26,8 @@ export interface GatheredObservation {
 export interface GatheredVideo {
   observations: GatheredObservation[];
   model: { backend: string; name: string; dim: number };
+  /** The re-id model of the vectors in `reid` (the first shard that has any); absent when none has. */
+  reidModel?: { name: string; sha256: string; dim: number };
 }
 
 /**
@@ -44,6 +46,7 @@ export async function gatherVideo(
   const kind = embedding === 'reid' ? 'vision' : embedding;
   const observations: GatheredObservation[] = [];
   let model: GatheredVideo['model'] | undefined;
+  let reidModel: GatheredVideo['reidModel'];
   for (let shard = 0; shard < shardCount; shard++) {
     const keys = videoKeys(videoId).shard(shard);
     const [detections, indexRaw, bin] = await Promise.all([
@@ -60,6 +63,7 @@ export async function gatherVideo(
       );
     }
     model ??= { backend: index.model.backend, name: index.model.name, dim: index.dim };
+    if (reid) reidModel ??= { name: reid.model.name, sha256: reid.model.sha256, dim: reid.dim };
     const rowOf = new Map(index.observations.map((o, row) => [o.detection, row]));
     for (const detection of detections.detections) {
       const row = rowOf.get(detection.id);
@@ -73,5 +77,9 @@ export async function gatherVideo(
       });
     }
   }
-  return { observations, model: model ?? { backend: 'none', name: 'none', dim: 1 } };
+  return {
+    observations,
+    model: model ?? { backend: 'none', name: 'none', dim: 1 },
+    ...(reidModel ? { reidModel } : {}),
+  };
 }

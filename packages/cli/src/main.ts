@@ -5,6 +5,7 @@ import { registerFlags } from './commands/flags.js';
 import { registerModels } from './commands/models.js';
 import { entities, recluster, search } from './commands/results.js';
 import { rebuildIndex } from './commands/index-admin.js';
+import { identities, matches } from './commands/identities.js';
 import { status } from './commands/status.js';
 import { submit } from './commands/submit.js';
 import { apiTarget } from './api-target.js';
@@ -85,6 +86,31 @@ program
   .action(
     (text: string | undefined, o: { similarTo?: string; video?: string[]; limit: number; json?: boolean }) =>
       search(client(), text, { similarTo: o.similarTo, videos: o.video, limit: o.limit, json: o.json }),
+  );
+
+program
+  .command('matches')
+  .description('entities of your other videos that look like this one (re-id vectors for people)')
+  .argument('<video>', 'video id')
+  .argument('<entity>', 'entity id, e.g. e01')
+  .option('--limit <n>', 'how many matches', number, 10)
+  .option('--min-score <s>', 'leave out matches scoring below it (0 … 1)', Number)
+  .option('--json', 'print JSON')
+  .action((video: string, entity: string, o: { limit: number; minScore?: number; json?: boolean }) =>
+    matches(client(), video, entity, o),
+  );
+
+program
+  .command('identities')
+  .description('your entities grouped across videos: the same object in several videos')
+  .option('--video <id>', 'only identities that appear in this video')
+  .option('--across-videos', 'only identities seen in two or more videos')
+  .option('--limit <n>', 'how many identities', number, 50)
+  .option('--recompute', 'regroup now instead of listing')
+  .option('--json', 'print JSON')
+  .action(
+    (o: { video?: string; acrossVideos?: boolean; limit: number; recompute?: boolean; json?: boolean }) =>
+      identities(client(), o),
   );
 
 program

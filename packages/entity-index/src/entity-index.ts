@@ -3,7 +3,8 @@ import type { Logger } from '@orion/shared';
 import type { EntityHit, EntityRow } from './entity-row.js';
 import type { IndexLocation } from './index-location.js';
 import { sqlString, whereClause, type EntityFilter } from './sql-filter.js';
-import { entityTableSchema, vectorDim } from './table-schema.js';
+import type { Schema } from 'apache-arrow';
+import { columnDim, entityTableSchema, reidColumns, vectorDim } from './table-schema.js';
 
 export interface EntityIndexOptions {
   location: IndexLocation;
@@ -138,13 +139,25 @@ export class EntityIndex {
           throw new RangeError("the first rows of a tenant need a vector (its width sets the table's)");
         table = await (
           await this.db()
-        ).createEmptyTable(this.tableName(tenantId), entityTableSchema(dim), {
+        ).createEmptyTable(this.tableName(tenantId), entityTableSchema(dim, reidDimOf(rows)), {
           existOk: true,
         });
       }
-      const width = vectorDim(await table.schema());
+      let schema = await table.schema();
+      const reidDim = reidDimOf(rows);
+      if (reidDim !== undefined && columnDim(schema, 'reidVector') === undefined) {
+        await table.addColumns(reidColumns(reidDim) as Schema);
+        schema = await table.schema();
+      }
+      const width = vectorDim(schema);
+      const reidWidth = columnDim(schema, 'reidVector');
       // A vector of another width cannot share the column: the row stays findable by its fields.
-      const data = rows.map((r) => ({ ...r, vector: r.vector?.length === width ? r.vector : null }));
+      const data = rows.map(({ reidModel, reidVector, ...r }) => {
+        const row = { ...r, vector: r.vector?.length === width ? r.vector : null };
+        if (reidWidth === undefined) return row;
+        const fits = reidVector?.length === reidWidth;
+        return { ...row, reidModel: fits ? reidModel : null, reidVector: fits ? reidVector : null };
+      });
       await table
         .mergeInsert(['videoId', 'entityId'])
         .whenMatchedUpdateAll()
@@ -243,9 +256,24 @@ export class EntityIndex {
     return rows.map((r) => toHit(r as Record<string, unknown>, null));
   }
 
+  /**
+   * The tenant's table at its latest version, for reads of its own (matches, identities); undefined
+   * before its first write. LanceDB may hand back a cached, older version of a table this connection
+   * has opened before (the identities job missed the rows of the videos written since).
+   */
+  async readTable(tenantId: string): Promise<Table | undefined> {
+    const table = await this.table(tenantId);
+    await table?.checkoutLatest();
+    return table;
+  }
+
   close(): void {
     void this.connection?.then((db) => db.close()).catch(() => undefined);
   }
+}
+
+function reidDimOf(rows: EntityRow[]): number | undefined {
+  return rows.find((r) => r.reidVector)?.reidVector?.length;
 }
 
 function toHit(r: Record<string, unknown>, distance: number | null): EntityHit {

@@ -16,7 +16,11 @@ export interface EntityRow {
   embeddingModel: string;
   /** General embedding centroid (unit length); null when absent. */
   vector: number[] | null;
+  /** `name@sha256-prefix` of the re-id model, or null: re-id vectors of different weights never compare. */
+  reidModel: string | null;
+  /** Re-id centroid (unit length) for classes the re-id model embeds (people); null otherwise. */
+  reidVector: number[] | null;
 }
 
-/** A search hit: the row (without its vector) and its cosine distance to the query (0 … 2). */
-export type EntityHit = Omit<EntityRow, 'vector'> & { distance: number | null };
+/** A search hit: the row (without its vectors) and its cosine distance to the query (0 … 2). */
+export type EntityHit = Omit<EntityRow, 'vector' | 'reidModel' | 'reidVector'> & { distance: number | null };

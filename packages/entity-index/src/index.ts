@@ -1,5 +1,14 @@
 export { EntityIndex, MIN_ANN_ROWS, type EntityIndexOptions, type SearchOptions } from './entity-index.js';
 export type { EntityHit, EntityRow } from './entity-row.js';
 export { INDEX_FOLDER, indexLocation, type IndexLocation } from './index-location.js';
-export { readRunRows, rowsOfRun, type IndexedVideo } from './run-rows.js';
+export { readRunRows, reidModelId, rowsOfRun, type IndexedVideo } from './run-rows.js';
 export { sqlString, whereClause, type EntityFilter } from './sql-filter.js';
+export {
+  findMatches,
+  labelFamily,
+  matchScore,
+  readEntityRow,
+  readTenantRows,
+  type EntityMatch,
+  type MatchEvidence,
+} from './matches.js';

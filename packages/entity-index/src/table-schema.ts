@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type * as Arrow from 'apache-arrow';
 import {
   Bool,
   DataType,
@@ -16,7 +18,14 @@ import {
  * write (a FixedSizeList, which LanceDB's vector search and ANN indices need); it is nullable so a
  * row of another model's dimension can still be stored and found by its label and filters.
  */
-export function entityTableSchema(dim: number): Schema {
+export function entityTableSchema(dim: number, reidDim?: number): Schema {
+  const reid =
+    reidDim === undefined
+      ? []
+      : [
+          new Field('reidModel', new Utf8(), true),
+          new Field('reidVector', new FixedSizeList(reidDim, new Field('item', new Float32(), true)), true),
+        ];
   return new Schema([
     new Field('tenantId', new Utf8(), false),
     new Field('videoId', new Utf8(), false),
@@ -31,13 +40,38 @@ export function entityTableSchema(dim: number): Schema {
     new Field('tags', new List(new Field('item', new Utf8(), true)), false),
     new Field('embeddingModel', new Utf8(), false),
     new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), true),
+    ...reid,
+  ]);
+}
+
+/**
+ * The re-id columns, added to a table by the first write that carries a re-id vector (tables made
+ * before them stay readable; their old rows hold null until rebuilt or re-clustered). Built with the
+ * CommonJS copy of apache-arrow that LanceDB loads: its `addColumns` tells a Schema by `instanceof`.
+ */
+export function reidColumns(dim: number): unknown {
+  const arrow = createRequire(import.meta.url)('apache-arrow') as typeof Arrow;
+  return new arrow.Schema([
+    new arrow.Field('reidModel', new arrow.Utf8(), true),
+    new arrow.Field(
+      'reidVector',
+      new arrow.FixedSizeList(dim, new arrow.Field('item', new arrow.Float32(), true)),
+      true,
+    ),
   ]);
 }
 
 /** The vector width of a table's schema. */
-export function vectorDim(schema: Schema): number {
+export function vectorDim(schema: Schema, column = 'vector'): number {
+  const width = columnDim(schema, column);
+  if (width === undefined) throw new Error(`entity table has no ${column} column`);
+  return width;
+}
+
+/** A vector column's width; undefined when the table has no such column. */
+export function columnDim(schema: Schema, column: string): number | undefined {
   // By type id, not instanceof: LanceDB may hand back Arrow classes of its own copy of the library.
-  const type = schema.fields.find((f) => f.name === 'vector')?.type;
-  if (!type || !DataType.isFixedSizeList(type)) throw new Error('entity table has no vector column');
+  const type = schema.fields.find((f) => f.name === column)?.type;
+  if (!type || !DataType.isFixedSizeList(type)) return undefined;
   return (type as FixedSizeList).listSize;
 }

@@ -36,6 +36,8 @@ function row(
     tags: [],
     embeddingModel: 'vision/test',
     vector: unit(axis),
+    reidModel: null,
+    reidVector: null,
     ...extra,
   };
 }

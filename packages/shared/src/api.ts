@@ -11,4 +11,5 @@ export * from './api/entities.js';
 export * from './api/search.js';
 export * from './api/uploads.js';
 export * from './api/entity-index.js';
+export * from './api/identities.js';
 export * from './api/flags.js';

@@ -46,5 +46,6 @@ export * from './metrics/ops-server.js';
 export * from './metrics/instrument-store.js';
 export * from './formats/embeddings.js';
 export * from './formats/entities.js';
+export * from './formats/identities.js';
 export * from './metrics/worker-ops.js';
 export * from './errors/coded-error.js';

@@ -1,10 +1,11 @@
-import type { Entity } from '@orion/shared';
+import { readIdentities, type Entity } from '@orion/shared';
 import { notFound } from '../errors.js';
 import { authErrors, errorRef, security } from '../schemas/common.js';
 import { EntityDetail, EntityList, ObservationList } from '@orion/shared/api';
 import { EntityParams, EntityQuery, HtmlPage, JpegImage, ObservationQuery } from '../schemas/entity.js';
 import { VideoIdParams } from '../schemas/video.js';
 import { classConfusion } from '../services/class-confusion.js';
+import { alsoSeenIn } from '../services/also-seen-in.js';
 import { renderReport } from '../services/report-html.js';
 import { ownVideo } from '../services/own-video.js';
 import { ResultsReader } from '../services/results-reader.js';
@@ -175,6 +176,7 @@ export default async function entityRoutes(app: App) {
         confusion,
         crops,
         generatedAt: new Date(),
+        alsoSeenIn: alsoSeenIn(await readIdentities(store, record.tenantId), record.id, file.runId),
       });
       return reply.header('content-type', 'text/html; charset=utf-8').send(html);
     },

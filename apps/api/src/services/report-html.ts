@@ -10,7 +10,14 @@ export interface ReportInput {
   /** Observation id → JPEG bytes, for the thumbnails and flagged crops shown. */
   crops: Map<string, Buffer>;
   generatedAt: Date;
+  /**
+   * Entity id → its appearances in the tenant's other videos (the entity's identity, from the last
+   * identities recompute); entities without any are absent.
+   */
+  alsoSeenIn?: Map<string, AlsoSeen[]>;
 }
+
+type AlsoSeen = { videoId: string; entityId: string; firstSeen: number; lastSeen: number };
 
 const esc = (s: unknown) =>
   String(s).replace(
@@ -94,6 +101,18 @@ ${rows}
 }
 
 /** The report of one processed video: plain HTML and CSS, images inline, so it works offline. */
+/** "also seen in …": links to the same identity's entities in other videos. */
+function alsoSeen(list: AlsoSeen[] | undefined) {
+  if (!list?.length) return '';
+  const links = list
+    .map(
+      (a) =>
+        `<a href="/v1/videos/${encodeURIComponent(a.videoId)}/report#entity-${esc(a.entityId)}">${esc(a.videoId)} ${esc(a.entityId)} (${time(a.firstSeen)} – ${time(a.lastSeen)})</a>`,
+    )
+    .join(', ');
+  return `<small class="also-seen">also seen in ${links}</small>`;
+}
+
 export function renderReport(input: ReportInput): string {
   const { record, entities } = input;
   const e = entities;
@@ -101,12 +120,13 @@ export function renderReport(input: ReportInput): string {
     .map(
       (
         en,
-      ) => `<div class="card${en.flaggedObservations || en.likelyFalsePositive ? ' flagged' : ''}" data-entity="${esc(en.id)}" data-label="${esc(en.label)}">
+      ) => `<div id="entity-${esc(en.id)}" class="card${en.flaggedObservations || en.likelyFalsePositive ? ' flagged' : ''}" data-entity="${esc(en.id)}" data-label="${esc(en.label)}">
   ${img(input.crops, en.representative, `${en.label} ${en.id}`)}
   <div class="label">${esc(en.label)} <small style="display:inline">${esc(en.id)}</small></div>
   <small>${plural(en.observationCount, 'observation')} · ${plural(en.trackletCount, 'tracklet')}</small>
   <small>seen ${time(en.firstSeen)} – ${time(en.lastSeen)}</small>
   ${en.likelyFalsePositive ? '<span class="badge">likely false positive</span>' : en.flaggedObservations ? `<span class="badge">${en.flaggedObservations} flagged</span>` : ''}
+  ${alsoSeen(input.alsoSeenIn?.get(en.id))}
 </div>`,
     )
     .join('\n');

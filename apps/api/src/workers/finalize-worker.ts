@@ -16,6 +16,7 @@ import {
   type VideoRepository,
 } from '@orion/shared';
 import { readRunRows, type EntityIndex } from '@orion/entity-index';
+import { queueIdentities } from '../services/identities-queue.js';
 import type { PipelineQueues } from '../services/pipeline-queues.js';
 import { readLiveProgress } from '../services/video-progress.js';
 import { SWEEP_JOB_NAME, sweepDeletedVideo } from './deleted-video-sweep.js';
@@ -29,6 +30,8 @@ export interface FinalizeDeps {
   store: ObjectStore;
   entityIndex: EntityIndex;
   logger: Logger;
+  /** Wait before the tenant's identities are regrouped after a run is indexed (default 10 s). */
+  identitiesDebounceMs?: number;
 }
 
 /**
@@ -150,6 +153,11 @@ async function indexRun(record: VideoRecord, runId: string, deps: FinalizeDeps):
     return;
   }
   await deps.entityIndex.replaceVideo(record.tenantId, record.id, run.rows, { dim: run.dim });
+  await queueIdentities(
+    deps.queues,
+    { tenantId: record.tenantId, reason: 'video-completed' },
+    deps.identitiesDebounceMs ?? 10_000,
+  );
 }
 
 export function startFinalizeWorker(deps: FinalizeDeps): Worker {

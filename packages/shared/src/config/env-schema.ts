@@ -54,6 +54,11 @@ export const envSchema = z.object({
     .describe(
       "Entities with a vector a tenant's entity index (LanceDB, under STORAGE_URL) needs before its IVF-PQ ANN index is built; smaller tables are searched exactly. 5000, measured on 2 cores with 512-d vectors (docs/operations.md): exact search answers 5k rows in about 30 ms (p99 under 100 ms) and grows linearly past them (10k: 50 ms, p99 250 ms), while the index answers in about 10 ms and costs about 15 s to build at 5k rows. At least 256 (IVF-PQ training needs them).",
     ),
+  IDENTITIES_DEBOUNCE_MS: numberVar({ int: true, min: 0, max: 3_600_000 })
+    .default(10_000)
+    .describe(
+      "How long the tenant's identities job waits after a video completes before it regroups the tenant's entities across videos; each completion within the wait restarts it (BullMQ debounce), so a bulk upload is grouped once at its end.",
+    ),
   ORION_MODELS_DIR: stringVar()
     .optional()
     .describe(

@@ -108,6 +108,8 @@ export interface OrionConfig {
   s3: S3Settings;
   /** The tenants' entity tables (LanceDB): vectors needed before the ANN index is built. */
   entityIndex: { annMinRows: number };
+  /** Identities across a tenant's videos: the debounce after a completed video. */
+  identities: { debounceMs: number };
   modelsDir: string;
   /** Defaults for a video's plan, and the bounds every plan stays within. */
   pipeline: { targetFps: number; shardSeconds: number; maxVideoSeconds: number; maxShardsPerVideo: number };
@@ -181,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     entityIndex: { annMinRows: e.INDEX_MIN_ROWS },
+    identities: { debounceMs: e.IDENTITIES_DEBOUNCE_MS },
     modelsDir: resolve(e.ORION_MODELS_DIR ?? defaultModelsDir()),
     pipeline: {
       targetFps: e.TARGET_FPS,

@@ -79,6 +79,14 @@ export const entitiesFileSchema = z
     embeddingModel: z
       .object({ backend: z.string(), name: z.string(), dim: z.number().int().positive() })
       .strict(),
+    /**
+     * The re-id model whose per-entity centroids are in reid-centroids.bin (same rows as centroids.bin);
+     * absent when the run had no re-id vectors (REID_MODEL=none, a non-`reid` run, older runs).
+     */
+    reidModel: z
+      .object({ name: z.string(), sha256: z.string(), dim: z.number().int().positive() })
+      .strict()
+      .optional(),
     counts: z
       .object({
         observations: z.number().int().min(0),
@@ -134,12 +142,31 @@ export async function readCentroids(
   runId: string,
   dim: number,
 ): Promise<Float32Array[]> {
-  const buf = await store.get(videoKeys(videoId).run(runId).centroids);
+  return readCentroidsAt(store, videoKeys(videoId).run(runId).centroids, dim);
+}
+
+async function readCentroidsAt(store: ObjectStore, key: string, dim: number): Promise<Float32Array[]> {
+  const buf = await store.get(key);
   const all = new Float32Array(buf.byteLength / 4);
   for (let i = 0; i < all.length; i++) all[i] = buf.readFloatLE(i * 4);
   const rows: Float32Array[] = [];
   for (let r = 0; r * dim < all.length; r++) rows.push(all.subarray(r * dim, (r + 1) * dim));
   return rows;
+}
+
+/** Re-id centroid rows (null for an entity without one); [] when the run has none. */
+export async function readReidCentroids(
+  store: ObjectStore,
+  file: EntitiesFile,
+): Promise<(Float32Array | null)[]> {
+  if (!file.reidModel) return [];
+  const rows = await readCentroidsAt(
+    store,
+    videoKeys(file.videoId).run(file.runId).reidCentroids,
+    file.reidModel.dim,
+  );
+  // An all-zero row is an entity none of whose members had a re-id vector.
+  return rows.map((r) => (r.some((v) => v !== 0) ? r : null));
 }
 
 export function encodeCentroids(rows: Float32Array[]): Buffer {

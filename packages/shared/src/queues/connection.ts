@@ -49,6 +49,9 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   [QueueName.finalize]: retry(5, 1_000),
   // A receiver that is down for a while still gets the callback: 8 tries over about 20 minutes.
   [QueueName.callbacks]: retry(8, 5_000),
+  // A tenant's identities are recomputed whole: a failed try is retried a few times, and the next
+  // completed video queues another anyway.
+  [QueueName.identities]: retry(3, 5_000),
 };
 
 export interface QueueFactoryOptions {

@@ -54,6 +54,11 @@ export function videoKeys(videoId: string) {
         observations: `${runRoot}observations.json`,
         /** float32 little-endian, one centroid embedding per entity (row = entity's `centroidRow`). */
         centroids: `${runRoot}centroids.bin`,
+        /**
+         * float32 little-endian, one re-id centroid per entity (same rows as `centroids`, all zero for an
+         * entity without re-id vectors); present when the entities file names a `reidModel`.
+         */
+        reidCentroids: `${runRoot}reid-centroids.bin`,
       };
     },
   };

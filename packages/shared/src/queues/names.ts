@@ -7,6 +7,8 @@ export const QueueName = {
   finalize: 'finalize',
   /** Signed completion/failure callbacks to the caller's URL, retried with backoff. */
   callbacks: 'callbacks',
+  /** Regroups a tenant's entities into identities across its videos (one debounced job per tenant). */
+  identities: 'identities',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

@@ -93,6 +93,14 @@ export const callbackJobSchema = z
   })
   .strict();
 
+export const identitiesJobSchema = z
+  .object({
+    tenantId,
+    /** What asked for it: a video that completed, or a recompute request. */
+    reason: z.enum(['video-completed', 'requested']),
+  })
+  .strict();
+
 export type ShardSpan = z.infer<typeof shardSpanSchema>;
 export type DetectJobData = z.infer<typeof detectJobSchema>;
 export type EmbedJobData = z.infer<typeof embedJobSchema>;
@@ -101,6 +109,7 @@ export type RunSettings = z.infer<typeof runSettingsSchema>;
 export type ClusterJobData = z.infer<typeof clusterJobSchema>;
 export type FinalizeJobData = z.infer<typeof finalizeJobSchema>;
 export type CallbackJobData = z.infer<typeof callbackJobSchema>;
+export type IdentitiesJobData = z.infer<typeof identitiesJobSchema>;
 
 const schemas = {
   [QueueName.detect]: detectJobSchema,
@@ -108,6 +117,7 @@ const schemas = {
   [QueueName.cluster]: clusterJobSchema,
   [QueueName.finalize]: finalizeJobSchema,
   [QueueName.callbacks]: callbackJobSchema,
+  [QueueName.identities]: identitiesJobSchema,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobDataByQueue = { [Q in QueueName]: z.infer<(typeof schemas)[Q]> };

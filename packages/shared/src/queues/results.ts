@@ -126,6 +126,13 @@ export const callbackJobResultSchema = z.object({
   status: z.number().int().min(0),
 });
 
+export const identitiesJobResultSchema = z.object({
+  /** Entities grouped, identities found, and of those the ones with appearances in two or more videos. */
+  entities: z.number().int().min(0),
+  identities: z.number().int().min(0),
+  acrossVideos: z.number().int().min(0),
+});
+
 export type DetectJobResult = z.infer<typeof detectJobResultSchema>;
 export type DetectTimings = DetectJobResult['timings'];
 export type EmbedJobResult = z.infer<typeof embedJobResultSchema>;
@@ -135,6 +142,7 @@ export type ClusterJobResult = z.infer<typeof clusterJobResultSchema>;
 export type ClusterSummary = Omit<ClusterJobResult, 'executionProvider'>;
 export type FinalizeJobResult = z.infer<typeof finalizeJobResultSchema>;
 export type CallbackJobResult = z.infer<typeof callbackJobResultSchema>;
+export type IdentitiesJobResult = z.infer<typeof identitiesJobResultSchema>;
 
 const schemas = {
   [QueueName.detect]: detectJobResultSchema,
@@ -142,6 +150,7 @@ const schemas = {
   [QueueName.cluster]: clusterJobResultSchema,
   [QueueName.finalize]: finalizeJobResultSchema,
   [QueueName.callbacks]: callbackJobResultSchema,
+  [QueueName.identities]: identitiesJobResultSchema,
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobResultByQueue = { [Q in QueueName]: z.infer<(typeof schemas)[Q]> };

@@ -77,7 +77,7 @@ export async function serveJobs<Q extends QueueName, S, R>(
       const data = parseJobData(def.queue, job.data);
       // A video deleted before this job started (or between its tries) is not processed at all; one
       // deleted while it runs stops at its next write (VideoDeletedError: no retry).
-      const guard = checkNotDeleted(data.videoId);
+      const guard = checkNotDeleted('videoId' in data ? data.videoId : '?');
       await guard();
       const result = await def.process(
         {

@@ -1,0 +1,127 @@
+import { hdbscan } from '@orion/hdbscan';
+import { labelFamily, type EntityRow } from '@orion/entity-index';
+import { IDENTITIES_FORMAT, IDENTITIES_VERSION, type IdentitiesFile, type Identity } from '@orion/shared';
+
+/**
+ * HDBSCAN settings for entity centroids. Two appearances are enough for an identity (a person seen in
+ * two videos), and one neighbour makes a core point: an entity's reach is the distance to its nearest
+ * other entity. `leaf` selection keeps the finest clusters: with excess of mass, four people of the
+ * one-by-one video seen in one video each became one identity (HDBSCAN prefers one long-lived parent to
+ * several short-lived children); docs/clustering.md, "Across videos: identities".
+ */
+export const IDENTITY_HDBSCAN = { minClusterSize: 2, minSamples: 1, clusterSelectionMethod: 'leaf' } as const;
+
+type Space = Identity['vector'];
+
+/** The entities of one comparable set: one label family, one vector kind and model. */
+interface Pool {
+  space: Space;
+  rows: { row: EntityRow; vector: number[] }[];
+}
+
+/** Entities of one video in view at the same time are two objects: never one identity. */
+export function inViewTogether(a: EntityRow, b: EntityRow): boolean {
+  return a.videoId === b.videoId && a.firstSeen <= b.lastSeen && b.firstSeen <= a.lastSeen;
+}
+
+function pools(rows: EntityRow[]): Pool[] {
+  const byKey = new Map<string, Pool>();
+  for (const row of rows) {
+    // Entities judged to hold no object would only pull real ones together.
+    if (row.likelyFalsePositive) continue;
+    const space: Space | null = row.reidVector ? 'reid' : row.vector ? 'general' : null;
+    if (!space) continue;
+    const model = space === 'reid' ? row.reidModel : row.embeddingModel;
+    const key = `${labelFamily(row.label).join('|')}\u0000${space}\u0000${model}`;
+    const pool = byKey.get(key) ?? byKey.set(key, { space, rows: [] }).get(key)!;
+    pool.rows.push({ row, vector: space === 'reid' ? row.reidVector! : row.vector! });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Splits a cluster (members strongest first) into the fewest parts, greedily, with no two members of
+ * a part in view together: a cluster that holds two of them holds two objects.
+ */
+function splitByCannotLink(members: { row: EntityRow; probability: number }[]) {
+  const parts: (typeof members)[] = [];
+  for (const m of [...members].sort((a, b) => b.probability - a.probability)) {
+    const part = parts.find((p) => p.every((o) => !inViewTogether(o.row, m.row)));
+    if (part) part.push(m);
+    else parts.push([m]);
+  }
+  return parts;
+}
+
+/**
+ * Groups a tenant's entities into identities: HDBSCAN (cosine) per label family and vector kind
+ * (re-id centroids for people, the general embedding centroid for the rest), then cannot-link splits.
+ * Groups of one entity are no identity.
+ */
+export async function groupIdentities(
+  tenantId: string,
+  rows: EntityRow[],
+  /** When the rows were read: what `computedAt` says (rows written later are not in it). */
+  readAt = new Date(),
+): Promise<IdentitiesFile> {
+  const identities: Omit<Identity, 'id'>[] = [];
+  let entities = 0;
+  for (const pool of pools(rows)) {
+    entities += pool.rows.length;
+    if (pool.rows.length < IDENTITY_HDBSCAN.minClusterSize) continue;
+    const result = await hdbscan(
+      pool.rows.map((r) => r.vector),
+      {
+        ...IDENTITY_HDBSCAN,
+        minSamples: Math.min(IDENTITY_HDBSCAN.minSamples, pool.rows.length - 1),
+        metric: 'cosine',
+        threads: 1,
+      },
+    );
+    const clusters = new Map<number, { row: EntityRow; probability: number }[]>();
+    pool.rows.forEach(({ row }, i) => {
+      const label = result.labels[i]!;
+      if (label < 0) return;
+      const list = clusters.get(label) ?? clusters.set(label, []).get(label)!;
+      list.push({ row, probability: result.probabilities[i]! });
+    });
+    for (const members of clusters.values()) {
+      for (const part of splitByCannotLink(members)) {
+        if (part.length < 2) continue;
+        const appearances = part
+          .map(({ row, probability }) => ({
+            videoId: row.videoId,
+            runId: row.runId,
+            entityId: row.entityId,
+            label: row.label,
+            firstSeen: row.firstSeen,
+            lastSeen: row.lastSeen,
+            probability: Math.min(1, Math.max(0, probability)),
+          }))
+          .sort((a, b) => a.videoId.localeCompare(b.videoId) || a.firstSeen - b.firstSeen);
+        identities.push({ label: part[0]!.row.label, vector: pool.space, appearances });
+      }
+    }
+  }
+  identities.sort((a, b) => {
+    const x = a.appearances[0]!;
+    const y = b.appearances[0]!;
+    return (
+      x.videoId.localeCompare(y.videoId) || x.firstSeen - y.firstSeen || x.entityId.localeCompare(y.entityId)
+    );
+  });
+  const numbered = identities.map((identity, i) => ({ id: `i${i + 1}`, ...identity }));
+  return {
+    format: IDENTITIES_FORMAT,
+    version: IDENTITIES_VERSION,
+    tenantId,
+    computedAt: readAt.toISOString(),
+    params: { ...IDENTITY_HDBSCAN },
+    counts: {
+      entities,
+      identities: numbered.length,
+      acrossVideos: numbered.filter((i) => new Set(i.appearances.map((a) => a.videoId)).size > 1).length,
+    },
+    identities: numbered,
+  };
+}

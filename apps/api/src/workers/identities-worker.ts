@@ -1,0 +1,52 @@
+import { Worker, type Job } from 'bullmq';
+import { readTenantRows, type EntityIndex } from '@orion/entity-index';
+import {
+  QueueName,
+  createRedisConnection,
+  parseJobData,
+  writeIdentities,
+  type IdentitiesJobResult,
+  type Logger,
+  type ObjectStore,
+} from '@orion/shared';
+import { groupIdentities } from '../services/identity-grouping.js';
+import type { PipelineQueues } from '../services/pipeline-queues.js';
+
+export interface IdentitiesDeps {
+  redisUrl: string;
+  queues: PipelineQueues;
+  store: ObjectStore;
+  entityIndex: EntityIndex;
+  logger: Logger;
+}
+
+/**
+ * Regroups a tenant's entities into identities and stores them whole (tenants/{t}/identities.json).
+ * It reads only the entity index (the rows carry every vector it needs), which the API process holds
+ * open already; HDBSCAN runs in a worker thread, so requests are not held up.
+ */
+export async function recomputeIdentities(job: Job, deps: IdentitiesDeps): Promise<IdentitiesJobResult> {
+  const { tenantId } = parseJobData(QueueName.identities, job.data);
+  const started = performance.now();
+  const readAt = new Date();
+  const rows = await readTenantRows(deps.entityIndex, tenantId);
+  const file = await groupIdentities(tenantId, rows, readAt);
+  await writeIdentities(deps.store, file);
+  deps.logger.info(
+    { tenantId, ...file.counts, ms: Math.round(performance.now() - started) },
+    'identities recomputed',
+  );
+  return file.counts;
+}
+
+export function startIdentitiesWorker(deps: IdentitiesDeps): Worker {
+  const worker = new Worker(QueueName.identities, (job: Job) => recomputeIdentities(job, deps), {
+    connection: createRedisConnection(deps.redisUrl, 'orion-api-identities'),
+    prefix: deps.queues.prefix,
+    // One tenant's recompute replaces the whole file: one job at a time keeps writes ordered.
+    concurrency: 1,
+  });
+  worker.on('failed', (job, err) => deps.logger.error({ err, jobId: job?.id }, 'identities failed'));
+  worker.on('error', (err) => deps.logger.error({ err }, 'identities worker error'));
+  return worker;
+}

@@ -1,0 +1,163 @@
+import type { Table } from '@lancedb/lancedb';
+import type { EntityIndex } from './entity-index.js';
+import type { EntityHit, EntityRow } from './entity-row.js';
+import { sqlIn, sqlString } from './sql-filter.js';
+import { columnDim } from './table-schema.js';
+
+/** Which vector a match compared: re-id centroids (people) or the general embedding centroids. */
+export type MatchEvidence = 'reid' | 'general';
+
+export interface EntityMatch {
+  row: EntityHit;
+  /** 1 − cosine distance / 2: 1 = same direction, 0.5 = orthogonal, 0 = opposite. */
+  score: number;
+  evidence: { vector: MatchEvidence; distance: number; model: string };
+}
+
+/**
+ * Labels that name one kind of object seen differently by the detector (a van called car in one
+ * video, truck in the next); every other label is its own family.
+ */
+const FAMILIES: readonly (readonly string[])[] = [
+  ['car', 'truck', 'bus'],
+  ['motorbike', 'motorcycle', 'bicycle'],
+  ['cup', 'bottle', 'wine glass'],
+];
+
+export function labelFamily(label: string): string[] {
+  return [...(FAMILIES.find((f) => f.includes(label)) ?? [label])];
+}
+
+/** Score of a cosine distance (0 … 2): 1 − d/2. */
+export function matchScore(distance: number): number {
+  return Math.min(1, Math.max(0, 1 - distance / 2));
+}
+
+const HIT_COLUMNS = [
+  'tenantId',
+  'videoId',
+  'runId',
+  'entityId',
+  'label',
+  'firstSeen',
+  'lastSeen',
+  'observationCount',
+  'flaggedObservations',
+  'likelyFalsePositive',
+  'tags',
+  'embeddingModel',
+];
+
+/** Arrow values (lists, vectors) as plain arrays. */
+function list(v: unknown): unknown[] | null {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v;
+  return Array.from((v as { toArray(): ArrayLike<unknown> }).toArray());
+}
+
+export function rowOf(r: Record<string, unknown>, hasReid: boolean): EntityRow {
+  const vector = list(r.vector);
+  const reid = hasReid ? list(r.reidVector) : null;
+  return {
+    tenantId: String(r.tenantId),
+    videoId: String(r.videoId),
+    runId: String(r.runId),
+    entityId: String(r.entityId),
+    label: String(r.label),
+    firstSeen: Number(r.firstSeen),
+    lastSeen: Number(r.lastSeen),
+    observationCount: Number(r.observationCount),
+    flaggedObservations: Number(r.flaggedObservations),
+    likelyFalsePositive: Boolean(r.likelyFalsePositive),
+    tags: (list(r.tags) ?? []).map(String),
+    embeddingModel: String(r.embeddingModel),
+    vector: vector ? vector.map(Number) : null,
+    reidModel: hasReid && r.reidModel != null ? String(r.reidModel) : null,
+    reidVector: reid ? reid.map(Number) : null,
+  };
+}
+
+function hitOf(row: EntityRow, distance: number | null): EntityHit {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { vector, reidModel, reidVector, ...rest } = row;
+  return { ...rest, distance };
+}
+
+async function hasReidColumn(table: Table): Promise<boolean> {
+  return columnDim(await table.schema(), 'reidVector') !== undefined;
+}
+
+/** Every row of a tenant with its vectors (for identities: a tenant's entities fit in memory). */
+export async function readTenantRows(
+  index: EntityIndex,
+  tenantId: string,
+  where?: string,
+): Promise<EntityRow[]> {
+  const table = await index.readTable(tenantId);
+  if (!table) return [];
+  const reid = await hasReidColumn(table);
+  let q = table.query();
+  if (where) q = q.where(where);
+  const rows = await q.toArray();
+  return rows.map((r) => rowOf(r as Record<string, unknown>, reid));
+}
+
+/** One entity's row with its vectors; undefined when the index holds none. */
+export async function readEntityRow(
+  index: EntityIndex,
+  tenantId: string,
+  videoId: string,
+  entityId: string,
+): Promise<EntityRow | undefined> {
+  const rows = await readTenantRows(
+    index,
+    tenantId,
+    `videoId = ${sqlString(videoId)} AND entityId = ${sqlString(entityId)}`,
+  );
+  return rows[0];
+}
+
+/**
+ * Entities of the tenant's other videos nearest to `entity`, in its label family: by re-id centroid
+ * when the entity has one (rows of the same re-id model), else by the general embedding centroid
+ * (rows of the same embedding model). Best first; `minScore` cuts the tail.
+ */
+export async function findMatches(
+  index: EntityIndex,
+  entity: EntityRow,
+  options: { limit: number; minScore: number },
+): Promise<EntityMatch[]> {
+  const table = await index.readTable(entity.tenantId);
+  if (!table) return [];
+  const useReid = entity.reidVector !== null && entity.reidModel !== null && (await hasReidColumn(table));
+  const column = useReid ? 'reidVector' : 'vector';
+  const query = useReid ? entity.reidVector : entity.vector;
+  if (!query) return [];
+  const model = useReid ? entity.reidModel! : entity.embeddingModel;
+  const where = [
+    `videoId != ${sqlString(entity.videoId)}`,
+    sqlIn('label', labelFamily(entity.label)),
+    useReid ? `reidModel = ${sqlString(model)}` : `embeddingModel = ${sqlString(model)}`,
+    `${column} IS NOT NULL`,
+  ].join(' AND ');
+  const found = await table
+    .vectorSearch(query)
+    .column(column)
+    .distanceType('cosine')
+    .where(where)
+    .select([...HIT_COLUMNS, '_distance'])
+    .limit(options.limit)
+    .toArray();
+  const matches: EntityMatch[] = [];
+  for (const r of found as Record<string, unknown>[]) {
+    const distance = Number(r._distance);
+    const score = matchScore(distance);
+    if (score < options.minScore) continue;
+    matches.push({
+      row: hitOf(rowOf({ ...r, vector: null }, false), distance),
+      score,
+      evidence: { vector: useReid ? 'reid' : 'general', distance, model },
+    });
+  }
+  return matches;
+}
