@@ -14,7 +14,8 @@
  *   --scaling-videos …    fixtures concatenated into the scaling video
  *   --workers 1,2,4       worker processes per kind for the scaling runs
  *   --scaling-repeat N    runs per worker count                                     [--repeat]
- *   --sections e2e,batches,scaling
+ *   --sections e2e,batches,scaling   (and search: the entity index at scale, issue #19)
+ *   --search-rows N       synthetic entities of the search section                 [1000000]
  *   --variant A=1,B=2     end to end also through an Orion stack with these settings, run right
  *                         after the default one on each video (repeatable: one stack each)
  * Settings come from the environment as for the services (TARGET_FPS, EXECUTION_PROVIDER=cuda …).
@@ -33,6 +34,7 @@ import { renderMarkdown, type BenchReport } from './lib/report.js';
 import { measureEmbedBatches } from './sections/embed-batches.js';
 import { runEndToEnd } from './sections/end-to-end.js';
 import { runScaling } from './sections/scaling.js';
+import { renderSearchBench, runSearchBench, type SearchBenchResult } from './sections/search.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     'scaling-repeat': { type: 'string' },
     sections: { type: 'string', default: 'e2e,batches,scaling' },
     variant: { type: 'string', multiple: true, default: [] },
+    'search-rows': { type: 'string', default: '1000000' },
   },
 });
 const list = (s: string) =>
@@ -166,11 +169,17 @@ if (sections.has('scaling')) {
   });
 }
 
+let searchBench: SearchBenchResult | undefined;
+if (sections.has('search')) {
+  log(`▶ search at scale: ${args['search-rows']} synthetic entities`);
+  searchBench = await runSearchBench({ rows: positive('search-rows', args['search-rows']), log });
+}
+
 report.durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
-const markdown = renderMarkdown(report);
+const markdown = renderMarkdown(report) + (searchBench ? `\n${renderSearchBench(searchBench)}` : '');
 const outDir = join(root, 'bench', 'results');
 await mkdir(outDir, { recursive: true });
 const stem = join(outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}`);
 await writeFile(`${stem}.md`, markdown);
-await writeFile(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(`${stem}.json`, `${JSON.stringify({ ...report, search: searchBench }, null, 2)}\n`);
 process.stdout.write(`\n${markdown}\nwrote ${stem}.md and ${stem}.json\n`);

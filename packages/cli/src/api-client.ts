@@ -87,6 +87,11 @@ export class ApiClient {
     });
   }
 
+  /** A small multipart/form-data POST (an image to search by): the form is sent as one body. */
+  postForm<T>(path: string, form: FormData): Promise<T> {
+    return this.json<T>(path, { method: 'POST', body: form });
+  }
+
   /**
    * Uploads one file as multipart/form-data, streaming it from disk; `onProgress` gets the bytes sent
    * so far (the body is produced chunk by chunk, so this is real upload progress, not a guess).

@@ -3,7 +3,7 @@ import { ApiClient, ApiError, ApiUnreachableError } from './api-client.js';
 import { evaluate, type EvaluateOptions } from './commands/evaluate.js';
 import { registerFlags } from './commands/flags.js';
 import { registerModels } from './commands/models.js';
-import { entities, recluster, search } from './commands/results.js';
+import { entities, recluster, search, type SearchOptions } from './commands/results.js';
 import { rebuildIndex } from './commands/index-admin.js';
 import { identities, matches } from './commands/identities.js';
 import { status } from './commands/status.js';
@@ -15,6 +15,20 @@ const number = (value: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
 };
+
+const atLeastZero = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+};
+
+const fraction = (value: string) => {
+  const n = atLeastZero(value);
+  if (n > 1) throw new InvalidArgumentError('must be between 0 and 1');
+  return n;
+};
+
+type SearchCliOptions = SearchOptions & { video?: string[]; tag?: string[] };
 
 function client(): ApiClient {
   const { url, key } = apiTarget(process.env, (line) => process.stderr.write(`${line}\n`));
@@ -77,15 +91,26 @@ program
 
 program
   .command('search')
-  .description('rank entities of your videos by a text, or by similarity to an entity')
+  .description(
+    'rank entities of all your videos by a text, a label, similarity to an entity, or an image (scores 0–1)',
+  )
   .argument('[text]', 'what to look for, e.g. "a red bottle"')
+  .option('--label <label>', 'entities with this label')
   .option('--similar-to <video:entity>', 'entities similar to this one')
+  .option('--image <file>', 'entities like this image (a crop or photo)')
   .option('--video <id...>', 'only in these videos')
+  .option('--labels <label...>', 'only entities with one of these labels')
+  .option('--tag <tag...>', 'only in videos with one of these tags')
+  .option('--from <seconds>', 'only entities in view at this second or later', atLeastZero)
+  .option('--to <seconds>', 'only entities in view at this second or earlier', atLeastZero)
+  .option('--flagged', 'only entities with flagged observations')
+  .option('--hide-false-positives', 'leave out likely false positives')
+  .option('--min-score <score>', 'leave out hits scoring below this (0–1)', fraction)
   .option('--limit <n>', 'how many results', number, 20)
+  .option('--offset <n>', 'results to skip (the next page)', atLeastZero)
   .option('--json', 'print JSON')
-  .action(
-    (text: string | undefined, o: { similarTo?: string; video?: string[]; limit: number; json?: boolean }) =>
-      search(client(), text, { similarTo: o.similarTo, videos: o.video, limit: o.limit, json: o.json }),
+  .action((text: string | undefined, o: SearchCliOptions) =>
+    search(client(), text, { ...o, videos: o.video, tags: o.tag }),
   );
 
 program

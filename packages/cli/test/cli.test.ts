@@ -135,6 +135,44 @@ describe('orion CLI', () => {
     expect(refused.stderr).toMatch(/admin/);
   });
 
+  it('search: sends a label search with every filter the API takes, and refuses an ambiguous one', async () => {
+    const res = await orion([
+      'search',
+      '--label',
+      'person',
+      '--labels',
+      'person',
+      'car',
+      '--tag',
+      'cli',
+      '--from',
+      '0',
+      '--to',
+      '5',
+      '--flagged',
+      '--hide-false-positives',
+      '--min-score',
+      '0.5',
+      '--limit',
+      '5',
+      '--offset',
+      '0',
+      '--json',
+    ]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ method: 'label', results: [] });
+    const unknownVideo = await orion(['search', '--label', 'person', '--video', 'no-such-video']);
+    expect(unknownVideo.code).toBe(1);
+    expect(unknownVideo.stderr).toMatch(/404/);
+    const both = await orion(['search', 'a red bottle', '--label', 'bottle']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/give one of/);
+    const badScore = await orion(['search', '--label', 'bottle', '--min-score', '2']);
+    expect(badScore.code).not.toBe(0);
+    expect(badScore.stderr).toMatch(/between 0 and 1/);
+  });
+
   it('reports API errors in one line', async () => {
     const res = await orion(['status', 'some-id'], { ORION_API_KEY: 'wrong-key-0123456789' });
     expect(res).toMatchObject({ code: 1, stderr: 'orion: the API answered 401: Unknown API key\n' });

@@ -19,6 +19,15 @@ export interface SearchOptions {
   filter?: EntityFilter;
   limit?: number;
   offset?: number;
+  /**
+   * Exact (flat) search even where the ANN index exists. Without it a filter naming videos is
+   * searched exactly anyway: its few rows scan faster than IVF probes, and probes would miss them.
+   */
+  exact?: boolean;
+  /** IVF partitions probed at least (ANN only); more are probed while a filter leaves too few hits. */
+  nprobes?: number;
+  /** Candidates re-ranked on full vectors, × limit (ANN only). */
+  refineFactor?: number;
 }
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -29,8 +38,10 @@ const COMPACT_AT_FRAGMENTS = 16;
  * IVF partitions probed, and candidates re-ranked on the full vectors (× limit): PQ codes alone rank
  * too coarsely (recall@10 0.44 at 10k rows in bench/entity-index/small-table.ts).
  */
-const NPROBES = 20;
-const REFINE_FACTOR = 10;
+export const NPROBES = 20;
+export const REFINE_FACTOR = 10;
+/** Partitions a filtered ANN query may probe when the first NPROBES leave fewer than `limit` hits. */
+const MAX_NPROBES = 200;
 /** IVF-PQ trains its codebooks on at least this many vectors (LanceDB refuses fewer). */
 export const MIN_ANN_ROWS = 256;
 /** Columns a hit returns: everything but the vector. */
@@ -233,19 +244,22 @@ export class EntityIndex {
 
   /** Nearest rows to a vector (filters applied before the search), or the filter's rows. */
   async search(tenantId: string, options: SearchOptions): Promise<EntityHit[]> {
-    const table = await this.table(tenantId);
+    const table = await this.readTable(tenantId);
     if (!table) return [];
     const where = whereClause(options.filter ?? {});
     const limit = options.limit ?? 20;
     const offset = options.offset ?? 0;
     if (options.vector) {
       if (options.vector.length !== vectorDim(await table.schema())) return [];
+      const nprobes = options.nprobes ?? NPROBES;
       let q = table
         .vectorSearch(Array.from(options.vector))
         .distanceType('cosine')
-        .nprobes(NPROBES)
-        .refineFactor(REFINE_FACTOR)
+        .maximumNprobes(Math.max(nprobes, MAX_NPROBES))
+        .minimumNprobes(nprobes)
+        .refineFactor(options.refineFactor ?? REFINE_FACTOR)
         .select([...HIT_COLUMNS, '_distance']);
+      if (options.exact || options.filter?.videoIds) q = q.bypassVectorIndex();
       if (where) q = q.where(where);
       const rows = await q.limit(limit).offset(offset).toArray();
       return rows.map((r) => toHit(r as Record<string, unknown>, r._distance as number));
@@ -265,6 +279,25 @@ export class EntityIndex {
     const table = await this.table(tenantId);
     await table?.checkoutLatest();
     return table;
+  }
+
+  /** One entity's row with its vector (null when it has none), or undefined when it is not indexed. */
+  async entity(
+    tenantId: string,
+    videoId: string,
+    entityId: string,
+  ): Promise<{ hit: EntityHit; vector: number[] | null } | undefined> {
+    const table = await this.readTable(tenantId);
+    if (!table) return undefined;
+    const [r] = await table
+      .query()
+      .where(`videoId = ${sqlString(videoId)} AND entityId = ${sqlString(entityId)}`)
+      .select([...HIT_COLUMNS, 'vector'])
+      .limit(1)
+      .toArray();
+    if (!r) return undefined;
+    const v = (r as Record<string, unknown>).vector as { toArray(): Float32Array } | null;
+    return { hit: toHit(r as Record<string, unknown>, null), vector: v ? Array.from(v.toArray()) : null };
   }
 
   close(): void {

@@ -1,5 +1,13 @@
-export { EntityIndex, MIN_ANN_ROWS, type EntityIndexOptions, type SearchOptions } from './entity-index.js';
+export {
+  EntityIndex,
+  MIN_ANN_ROWS,
+  NPROBES,
+  REFINE_FACTOR,
+  type EntityIndexOptions,
+  type SearchOptions,
+} from './entity-index.js';
 export type { EntityHit, EntityRow } from './entity-row.js';
+export { entityTableSchema } from './table-schema.js';
 export { INDEX_FOLDER, indexLocation, type IndexLocation } from './index-location.js';
 export { readRunRows, reidModelId, rowsOfRun, type IndexedVideo } from './run-rows.js';
 export { sqlString, whereClause, type EntityFilter } from './sql-filter.js';

@@ -17,6 +17,10 @@ export interface EntityFilter {
   timeRange?: { from?: number; to?: number };
   /** true: only entities with flagged observations; false: only those without. */
   flagged?: boolean;
+  /** true: only likely false positives; false: none of them. */
+  likelyFalsePositive?: boolean;
+  /** Only rows that carry a vector. */
+  hasVector?: boolean;
   embeddingModel?: string;
   /** Leaves these (videoId, entityId) out, e.g. the query entity itself. */
   exclude?: { videoId: string; entityId: string }[];
@@ -38,6 +42,8 @@ export function whereClause(f: EntityFilter): string | undefined {
   if (f.timeRange?.from !== undefined) parts.push(`lastSeen >= ${finite(f.timeRange.from, 'from')}`);
   if (f.timeRange?.to !== undefined) parts.push(`firstSeen <= ${finite(f.timeRange.to, 'to')}`);
   if (f.flagged !== undefined) parts.push(f.flagged ? 'flaggedObservations > 0' : 'flaggedObservations = 0');
+  if (f.likelyFalsePositive !== undefined) parts.push(`likelyFalsePositive = ${f.likelyFalsePositive}`);
+  if (f.hasVector) parts.push('vector IS NOT NULL');
   if (f.embeddingModel !== undefined) parts.push(`embeddingModel = ${sqlString(f.embeddingModel)}`);
   for (const x of f.exclude ?? []) {
     parts.push(`NOT (videoId = ${sqlString(x.videoId)} AND entityId = ${sqlString(x.entityId)})`);

@@ -1,9 +1,14 @@
 import { SearchBody, SearchResults } from '@orion/shared/api';
+import { HttpError } from '../errors.js';
 import { authErrors, errorRef, security } from '../schemas/common.js';
 import { EntitySearch } from '../services/entity-search.js';
+import { readImageSearch } from '../services/search-image-request.js';
 import type { App } from '../types.js';
 
-/** Search across the tenant's processed videos: by text, or "find similar" to an entity. */
+/**
+ * Search across all of the tenant's videos, on its entity index: JSON (text, label or entity), or
+ * multipart/form-data with an image (Fastify validates the JSON form; the multipart one is read here).
+ */
 export default async function searchRoutes(app: App) {
   const search = new EntitySearch(app.deps);
   app.post(
@@ -11,12 +16,34 @@ export default async function searchRoutes(app: App) {
     {
       schema: {
         tags: ['entities'],
-        summary: 'Rank entities of your videos by a text query or by similarity to an entity',
+        summary: 'Rank entities of your videos by text, label, similarity to an entity, or an uploaded image',
         security,
-        body: SearchBody,
-        response: { 200: SearchResults, 400: errorRef, 404: errorRef, ...authErrors },
+        body: { content: { 'application/json': { schema: SearchBody } } },
+        response: {
+          200: SearchResults,
+          400: errorRef,
+          404: errorRef,
+          409: errorRef,
+          413: errorRef,
+          415: errorRef,
+          ...authErrors,
+        },
       },
     },
-    async (req) => search.search(req.principal.tenantId, req.body),
+    async (req) => {
+      if (req.isMultipart()) {
+        const { image, query } = await readImageSearch(req);
+        return search.searchImage(req.principal.tenantId, image, query);
+      }
+      const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json') {
+        throw new HttpError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `POST /v1/search takes application/json (text, label or entity) or multipart/form-data (an image), not ${type ?? 'a body without a content type'}`,
+        );
+      }
+      return search.search(req.principal.tenantId, req.body as SearchBody);
+    },
   );
 }

@@ -1,51 +1,9 @@
-import {
-  readCentroids,
-  readEntities,
-  type EntitiesFile,
-  type Logger,
-  type ObjectStore,
-  type OrionConfig,
-  type VideoRecord,
-  type VideoRepository,
-} from '@orion/shared';
+import type { EntityFilter, EntityHit, EntityIndex } from '@orion/entity-index';
+import type { Logger, OrionConfig, VideoRepository } from '@orion/shared';
+import type { SearchBody, SearchHit, SearchImageQuery, SearchMethod, SearchResults } from '@orion/shared/api';
 import { COCO_LABELS, createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import { ownVideo } from './own-video.js';
-
-export interface SearchQuery {
-  text?: string;
-  entity?: { videoId: string; entityId: string };
-  videoIds?: string[];
-  labels?: string[];
-  limit?: number;
-}
-
-export interface SearchHit {
-  videoId: string;
-  entityId: string;
-  label: string;
-  score: number;
-  observationCount: number;
-  firstSeen: number;
-  lastSeen: number;
-  thumbnailUrl: string;
-}
-
-export type SearchMethod = 'clip-text' | 'label-match' | 'entity-centroid';
-
-const MAX_VIDEOS = 500;
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
-}
 
 /** COCO labels named in a free-text query, longest first ("cell phone" before "phone"); plurals too. */
 export function labelsInText(text: string): string[] {
@@ -62,136 +20,184 @@ export function labelsInText(text: string): string[] {
   return found;
 }
 
+/** Cosine distance (0 … 2) → a score in [0, 1] that means the same for every vector query. */
+export const scoreOfDistance = (d: number) => Math.min(1, Math.max(0, 1 - d / 2));
+
+/** The filters of a request, as the index pushes them down into its query. */
+function filterOf(q: SearchImageQuery): EntityFilter {
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
+    throw badRequest(`from (${q.from}) is after to (${q.to})`);
+  }
+  return {
+    ...(q.videoIds ? { videoIds: q.videoIds } : {}),
+    ...(q.labels ? { labels: q.labels } : {}),
+    ...(q.tags ? { tags: q.tags } : {}),
+    ...(q.from !== undefined || q.to !== undefined ? { timeRange: { from: q.from, to: q.to } } : {}),
+    ...(q.flagged !== undefined ? { flagged: q.flagged } : {}),
+    ...(q.likelyFalsePositive !== undefined ? { likelyFalsePositive: q.likelyFalsePositive } : {}),
+  };
+}
+
 /**
- * Ranks the entities of a tenant's processed videos: by the cosine of their centroid to a text
- * embedding (clip backend), to another entity's centroid (any backend), or — the vision backend has
- * no text encoder — by how much of each entity carries a COCO label named in the query.
+ * Search over the tenant's entity index (all of its videos, one LanceDB table): nearest rows to a
+ * text embedding (clip backend), to another entity's vector, or to an uploaded image embedded like a
+ * crop; or the rows of a label. Filters go into the index query; vectors are compared only with
+ * rows of the same embedding model.
  */
 export class EntitySearch {
-  private textModel?: Promise<EmbeddingModel>;
+  private model?: Promise<EmbeddingModel>;
 
   constructor(
     private readonly deps: {
-      store: ObjectStore;
+      entityIndex: EntityIndex;
       videos: VideoRepository;
       config: OrionConfig;
       logger: Logger;
     },
   ) {}
 
-  private async candidates(tenantId: string, videoIds?: string[]): Promise<VideoRecord[]> {
-    if (videoIds) {
-      return Promise.all(videoIds.map((id) => ownVideo(this.deps.videos, id, tenantId)));
-    }
-    return (await this.deps.videos.listForTenant(tenantId, { limit: MAX_VIDEOS, state: 'completed' }))
-      .records;
-  }
-
-  private async load(record: VideoRecord): Promise<EntitiesFile | undefined> {
-    try {
-      return await readEntities(this.deps.store, record.id, record.runId);
-    } catch {
-      return undefined; // not processed (yet): nothing to search in it
-    }
-  }
-
-  private model(): Promise<EmbeddingModel> {
+  /** The current embedding model (the one new crops are embedded with), loaded on first use. */
+  private embedder(): Promise<EmbeddingModel> {
     const { config } = this.deps;
-    this.textModel ??= createEmbeddingModel({
+    this.model ??= createEmbeddingModel({
       backend: config.embedding.model,
       model: config.embedding.clipModel,
       modelsDir: config.modelsDir,
       executionProvider: 'cpu',
       logger: this.deps.logger,
     });
-    return this.textModel;
+    // A model that failed to load is tried again by the next search.
+    this.model.catch(() => (this.model = undefined));
+    return this.model;
   }
 
-  async search(
-    tenantId: string,
-    q: SearchQuery,
-  ): Promise<{ method: SearchMethod; labels?: string[]; results: SearchHit[] }> {
-    if ((q.text === undefined) === (q.entity === undefined))
-      throw badRequest('give either text or entity, not both');
-    const limit = q.limit ?? 20;
-    const videos = await this.candidates(tenantId, q.videoIds);
-    const files = (await Promise.all(videos.map(async (v) => ({ v, f: await this.load(v) })))).filter(
-      (x) => x.f,
-    );
-
-    let method: SearchMethod;
-    let matched: string[] | undefined;
-    let scoreOf: (video: VideoRecord, file: EntitiesFile) => Promise<(number | null)[]>;
+  async search(tenantId: string, q: SearchBody): Promise<SearchResults> {
+    const given = (['text', 'label', 'entity'] as const).filter((k) => q[k] !== undefined);
+    if (given.length !== 1) {
+      throw badRequest(
+        given.length
+          ? `give one of text, label or entity, not ${given.join(' and ')}`
+          : 'give one of text, label or entity (or upload an image as multipart/form-data)',
+      );
+    }
+    const filter = filterOf(q);
+    if (q.videoIds) await Promise.all(q.videoIds.map((id) => ownVideo(this.deps.videos, id, tenantId)));
 
     if (q.entity) {
-      const ref = await ownVideo(this.deps.videos, q.entity.videoId, tenantId);
-      const refFile = await this.load(ref);
-      const refEntity = refFile?.entities.find((e) => e.id === q.entity!.entityId);
-      if (!refFile || !refEntity) throw notFound(`No entity ${q.entity.entityId} in video ${ref.id}`);
-      const refVector = (await readCentroids(this.deps.store, ref.id, ref.runId, refFile.embeddingModel.dim))[
-        refEntity.centroidRow
-      ]!;
-      method = 'entity-centroid';
-      scoreOf = async (video, file) => {
-        // Vectors of another model are not comparable.
-        if (
-          file.embeddingModel.name !== refFile.embeddingModel.name ||
-          file.embeddingModel.dim !== refFile.embeddingModel.dim
-        ) {
-          return file.entities.map(() => null);
-        }
-        const rows = await readCentroids(this.deps.store, video.id, video.runId, file.embeddingModel.dim);
-        return file.entities.map((e) =>
-          video.id === ref.id && e.id === refEntity.id ? null : cosine(refVector, rows[e.centroidRow]!),
-        );
-      };
-    } else if (this.deps.config.embedding.model === 'clip') {
-      const model = await this.model();
-      const textVector = await model.encodeText(q.text!);
-      method = 'clip-text';
-      scoreOf = async (video, file) => {
-        if (file.embeddingModel.backend !== 'clip' || file.embeddingModel.dim !== textVector.length) {
-          return file.entities.map(() => null);
-        }
-        const rows = await readCentroids(this.deps.store, video.id, video.runId, file.embeddingModel.dim);
-        return file.entities.map((e) => cosine(textVector, rows[e.centroidRow]!));
-      };
-    } else {
-      matched = labelsInText(q.text!);
-      if (matched.length === 0) {
-        throw badRequest(
-          `the vision backend answers text queries through the COCO labels, and "${q.text}" names none (e.g. "a red bottle", "person with a dog")`,
-        );
-      }
-      method = 'label-match';
-      const wanted = matched;
-      scoreOf = async (_video, file) =>
-        file.entities.map((e) => {
-          const share = wanted.reduce((s, l) => s + (e.classDistribution[l] ?? 0), 0) / e.observationCount;
-          return share > 0 ? share : null;
-        });
-    }
-
-    const hits: SearchHit[] = [];
-    for (const { v, f } of files) {
-      const scores = await scoreOf(v, f!);
-      f!.entities.forEach((e, i) => {
-        const score = scores[i];
-        if (score === null || score === undefined) return;
-        if (q.labels && !q.labels.includes(e.label)) return;
-        hits.push({
-          videoId: v.id,
-          entityId: e.id,
-          label: e.label,
-          score: Number(score.toFixed(6)),
-          observationCount: e.observationCount,
-          firstSeen: e.firstSeen,
-          lastSeen: e.lastSeen,
-          thumbnailUrl: `/v1/videos/${v.id}/entities/${e.id}/thumbnail`,
-        });
+      const { videoId, entityId } = q.entity;
+      await ownVideo(this.deps.videos, videoId, tenantId);
+      const ref = await this.deps.entityIndex.entity(tenantId, videoId, entityId);
+      if (!ref) throw notFound(`No entity ${entityId} in the index of video ${videoId}`);
+      if (!ref.vector) throw conflict(`entity ${entityId} of video ${videoId} has no embedding to compare`);
+      return this.byVector(tenantId, 'entity-centroid', ref.vector, q, {
+        ...filter,
+        embeddingModel: ref.hit.embeddingModel,
+        exclude: [{ videoId, entityId }],
       });
     }
-    hits.sort((a, b) => b.score - a.score || b.observationCount - a.observationCount);
-    return { method, ...(matched ? { labels: matched } : {}), results: hits.slice(0, limit) };
+    if (q.label !== undefined) {
+      return this.byLabels(tenantId, 'label', [q.label], q, filter);
+    }
+    if (this.deps.config.embedding.model === 'clip') {
+      const model = await this.embedder();
+      const vector = await model.encodeText(q.text!);
+      return this.byVector(tenantId, 'clip-text', vector, q, {
+        ...filter,
+        embeddingModel: `${model.backend}/${model.name}`,
+      });
+    }
+    const labels = labelsInText(q.text!);
+    if (labels.length === 0) {
+      throw badRequest(
+        `text: free-text search needs the clip embedding backend (EMBEDDING_MODEL=clip); the vision backend answers text through the COCO labels, and "${q.text}" names none (e.g. "a red bottle", "person with a dog"); or search by label`,
+      );
+    }
+    return { ...(await this.byLabels(tenantId, 'label-match', labels, q, filter)), labels };
+  }
+
+  /** Entities like an uploaded image, embedded as the embed stage embeds a crop. */
+  async searchImage(tenantId: string, image: Buffer, q: SearchImageQuery): Promise<SearchResults> {
+    const filter = filterOf(q);
+    if (q.videoIds) await Promise.all(q.videoIds.map((id) => ownVideo(this.deps.videos, id, tenantId)));
+    const model = await this.embedder();
+    let vector: Float32Array;
+    try {
+      vector = await model.encodeImage(image);
+    } catch (err) {
+      throw badRequest(`image: not a readable image (${(err as Error).message})`);
+    }
+    return this.byVector(tenantId, 'image', vector, q, {
+      ...filter,
+      embeddingModel: `${model.backend}/${model.name}`,
+    });
+  }
+
+  private async byVector(
+    tenantId: string,
+    method: SearchMethod,
+    vector: ArrayLike<number>,
+    q: SearchImageQuery,
+    filter: EntityFilter,
+  ): Promise<SearchResults> {
+    const limit = q.limit ?? 20;
+    const offset = q.offset ?? 0;
+    const rows = await this.deps.entityIndex.search(tenantId, {
+      vector: Array.from(vector),
+      filter: { ...filter, hasVector: true },
+      limit,
+      offset,
+    });
+    return this.page(method, rows, limit, offset, q.minScore, (r) => scoreOfDistance(r.distance ?? 2));
+  }
+
+  /** Rows of some labels, in index order: an exact label match scores 1. */
+  private async byLabels(
+    tenantId: string,
+    method: SearchMethod,
+    labels: string[],
+    q: SearchImageQuery,
+    filter: EntityFilter,
+  ): Promise<SearchResults> {
+    const limit = q.limit ?? 20;
+    const offset = q.offset ?? 0;
+    const wanted = filter.labels ? labels.filter((l) => filter.labels!.includes(l)) : labels;
+    const rows = await this.deps.entityIndex.search(tenantId, {
+      filter: { ...filter, labels: wanted },
+      limit,
+      offset,
+    });
+    return this.page(method, rows, limit, offset, q.minScore, () => 1);
+  }
+
+  private page(
+    method: SearchMethod,
+    rows: EntityHit[],
+    limit: number,
+    offset: number,
+    minScore: number | undefined,
+    scoreOf: (r: EntityHit) => number,
+  ): SearchResults {
+    const results: SearchHit[] = [];
+    for (const r of rows) {
+      const score = Number(scoreOf(r).toFixed(6));
+      // Hits come best first: the first below the cut ends the list, and the paging with it.
+      if (minScore !== undefined && score < minScore) {
+        return { method, results };
+      }
+      results.push({
+        videoId: r.videoId,
+        entityId: r.entityId,
+        label: r.label,
+        score,
+        observationCount: r.observationCount,
+        flaggedObservations: r.flaggedObservations,
+        likelyFalsePositive: r.likelyFalsePositive,
+        firstSeen: r.firstSeen,
+        lastSeen: r.lastSeen,
+        tags: r.tags,
+        thumbnailUrl: `/v1/videos/${r.videoId}/entities/${r.entityId}/thumbnail`,
+      });
+    }
+    return { method, results, ...(rows.length === limit ? { nextOffset: offset + limit } : {}) };
   }
 }

@@ -1,3 +1,5 @@
+import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
 import type { EntityList, ReclusterAccepted, SearchResults, VideoStatus } from '@orion/shared/api';
 import type { ApiClient } from '../api-client.js';
 import { PollBackoff } from '../poll-backoff.js';
@@ -39,27 +41,63 @@ export async function entities(
   );
 }
 
-/** `orion search "<text>"` or `--similar-to <video>:<entity>`. */
-export async function search(
-  client: ApiClient,
-  text: string | undefined,
-  opts: { similarTo?: string; videos?: string[]; limit?: number; json?: boolean },
-) {
-  let body: object;
-  if (opts.similarTo) {
-    const [videoId, entityId] = opts.similarTo.split(':');
-    if (!videoId || !entityId) throw new Error('--similar-to takes <video id>:<entity id>');
-    body = { entity: { videoId, entityId } };
-  } else if (text) {
-    body = { text };
-  } else {
-    throw new Error('give a text to search for, or --similar-to <video id>:<entity id>');
+export interface SearchOptions {
+  similarTo?: string;
+  label?: string;
+  image?: string;
+  videos?: string[];
+  labels?: string[];
+  tags?: string[];
+  from?: number;
+  to?: number;
+  flagged?: boolean;
+  hideFalsePositives?: boolean;
+  minScore?: number;
+  limit?: number;
+  offset?: number;
+  json?: boolean;
+}
+
+/**
+ * `orion search "<text>"`, `--label <label>`, `--similar-to <video>:<entity>` or `--image <file>`,
+ * across all of the tenant's videos, with filters, paging and a score cut.
+ */
+export async function search(client: ApiClient, text: string | undefined, opts: SearchOptions) {
+  const kinds = [text !== undefined, !!opts.label, !!opts.similarTo, !!opts.image].filter(Boolean).length;
+  if (kinds !== 1) {
+    throw new Error(
+      'give one of: a text to search for, --label <label>, --similar-to <video id>:<entity id>, --image <file>',
+    );
   }
-  const res = await client.postJson<SearchResults>('/v1/search', {
-    ...body,
+  const options = {
     ...(opts.videos ? { videoIds: opts.videos } : {}),
+    ...(opts.labels ? { labels: opts.labels } : {}),
+    ...(opts.tags ? { tags: opts.tags } : {}),
+    ...(opts.from !== undefined ? { from: opts.from } : {}),
+    ...(opts.to !== undefined ? { to: opts.to } : {}),
+    ...(opts.flagged ? { flagged: true } : {}),
+    ...(opts.hideFalsePositives ? { likelyFalsePositive: false } : {}),
+    ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}),
+    ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
     limit: opts.limit ?? 20,
-  });
+  };
+  let res: SearchResults;
+  if (opts.image) {
+    const form = new FormData();
+    form.append('image', await openAsBlob(opts.image), basename(opts.image));
+    form.append('query', JSON.stringify(options));
+    res = await client.postForm<SearchResults>('/v1/search', form);
+  } else {
+    let kind: object;
+    if (opts.similarTo) {
+      const [videoId, entityId] = opts.similarTo.split(':');
+      if (!videoId || !entityId) throw new Error('--similar-to takes <video id>:<entity id>');
+      kind = { entity: { videoId, entityId } };
+    } else {
+      kind = opts.label ? { label: opts.label } : { text };
+    }
+    res = await client.postJson<SearchResults>('/v1/search', { ...kind, ...options });
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
     return;
@@ -71,6 +109,7 @@ export async function search(
       res.results.map((r) => [r.score.toFixed(3), r.videoId, r.entityId, r.label, r.observationCount]),
     ),
   );
+  if (res.nextOffset !== undefined) process.stdout.write(`more: --offset ${res.nextOffset}\n`);
 }
 
 /** `orion recluster <id> --eps 0.4`: starts a new clustering run and, with --wait, follows it. */

@@ -23,6 +23,20 @@ const multipartUpload = {
   },
 };
 
+/** The multipart form of POST /v1/search (an image search), read by the route, not by Fastify. */
+const multipartImageSearch = {
+  'multipart/form-data': {
+    schema: {
+      type: 'object',
+      required: ['image'],
+      properties: {
+        image: { type: 'string', format: 'binary', description: 'The image to search by (≤ 10 MiB)' },
+        query: { type: 'string', description: 'JSON: filters, paging and minScore, as in the JSON body' },
+      },
+    },
+  },
+};
+
 /** OpenAPI document at /docs/json and the Swagger UI at /docs. Only tagged routes are documented. */
 export default fp(async (app) => {
   await app.register(swagger, {
@@ -50,6 +64,16 @@ export default fp(async (app) => {
         const body = schema.body as { content?: Record<string, unknown> } | undefined;
         return {
           schema: { ...schema, body: { content: { ...body?.content, ...multipartUpload } } } as typeof schema,
+          url,
+        };
+      }
+      if (url === '/v1/search' && route.method === 'POST') {
+        const body = schema.body as { content?: Record<string, unknown> } | undefined;
+        return {
+          schema: {
+            ...schema,
+            body: { content: { ...body?.content, ...multipartImageSearch } },
+          } as typeof schema,
           url,
         };
       }
