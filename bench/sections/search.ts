@@ -128,7 +128,7 @@ export async function runSearchBench(opts: {
     log(`  writing ${rows} rows (${objects} latent objects, ${videos} videos) to ${dir}`);
     let t = performance.now();
     for (let start = 0; start < rows; start += BATCH) {
-      const batch: EntityRow[] = [];
+      const batch: Omit<EntityRow, 'reidModel' | 'reidVector'>[] = [];
       for (let i = start; i < Math.min(rows, start + BATCH); i++) {
         const o = Math.floor(rand() * objects);
         const first = Math.round(rand() * 600);

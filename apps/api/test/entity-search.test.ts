@@ -84,6 +84,8 @@ describe.each(['fs', 's3'] as const)('POST /v1/search on the entity index (%s st
         tags,
         embeddingModel: `clip/${model.name}`,
         vector: Array.from(await model.encodeImage(png[e.colour])),
+        reidModel: null,
+        reidVector: null,
       })),
     );
     await api.deps.entityIndex.replaceVideo(tenantId, videoId, rows);
