@@ -4,6 +4,7 @@ import type { EntityHit, EntityRow } from './entity-row.js';
 import type { IndexLocation } from './index-location.js';
 import { sqlString, whereClause, type EntityFilter } from './sql-filter.js';
 import type { Schema } from 'apache-arrow';
+import { HIT_COLUMNS, toHit } from './row-columns.js';
 import { columnDim, entityTableSchema, reidColumns, vectorDim } from './table-schema.js';
 
 export interface EntityIndexOptions {
@@ -44,21 +45,6 @@ export const REFINE_FACTOR = 10;
 const MAX_NPROBES = 200;
 /** IVF-PQ trains its codebooks on at least this many vectors (LanceDB refuses fewer). */
 export const MIN_ANN_ROWS = 256;
-/** Columns a hit returns: everything but the vector. */
-const HIT_COLUMNS = [
-  'tenantId',
-  'videoId',
-  'runId',
-  'entityId',
-  'label',
-  'firstSeen',
-  'lastSeen',
-  'observationCount',
-  'flaggedObservations',
-  'likelyFalsePositive',
-  'tags',
-  'embeddingModel',
-];
 
 /**
  * One LanceDB table of entities per tenant (`entities-<tenant>`), under the store's index folder.
@@ -307,23 +293,4 @@ export class EntityIndex {
 
 function reidDimOf(rows: EntityRow[]): number | undefined {
   return rows.find((r) => r.reidVector)?.reidVector?.length;
-}
-
-function toHit(r: Record<string, unknown>, distance: number | null): EntityHit {
-  const tags = r.tags as { toArray(): string[] } | string[] | null;
-  return {
-    tenantId: String(r.tenantId),
-    videoId: String(r.videoId),
-    runId: String(r.runId),
-    entityId: String(r.entityId),
-    label: String(r.label),
-    firstSeen: Number(r.firstSeen),
-    lastSeen: Number(r.lastSeen),
-    observationCount: Number(r.observationCount),
-    flaggedObservations: Number(r.flaggedObservations),
-    likelyFalsePositive: Boolean(r.likelyFalsePositive),
-    tags: tags ? [...(Array.isArray(tags) ? tags : tags.toArray())].map(String) : [],
-    embeddingModel: String(r.embeddingModel),
-    distance,
-  };
 }

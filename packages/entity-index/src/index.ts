@@ -14,9 +14,9 @@ export { sqlString, whereClause, type EntityFilter } from './sql-filter.js';
 export {
   findMatches,
   labelFamily,
-  matchScore,
   readEntityRow,
   readTenantRows,
   type EntityMatch,
   type MatchEvidence,
 } from './matches.js';
+export { scoreOfDistance } from './row-columns.js';

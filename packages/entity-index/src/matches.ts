@@ -1,6 +1,7 @@
 import type { Table } from '@lancedb/lancedb';
 import type { EntityIndex } from './entity-index.js';
 import type { EntityHit, EntityRow } from './entity-row.js';
+import { HIT_COLUMNS, rowOf, scoreOfDistance, toHit } from './row-columns.js';
 import { sqlIn, sqlString } from './sql-filter.js';
 import { columnDim } from './table-schema.js';
 
@@ -26,61 +27,6 @@ const FAMILIES: readonly (readonly string[])[] = [
 
 export function labelFamily(label: string): string[] {
   return [...(FAMILIES.find((f) => f.includes(label)) ?? [label])];
-}
-
-/** Score of a cosine distance (0 … 2): 1 − d/2. */
-export function matchScore(distance: number): number {
-  return Math.min(1, Math.max(0, 1 - distance / 2));
-}
-
-const HIT_COLUMNS = [
-  'tenantId',
-  'videoId',
-  'runId',
-  'entityId',
-  'label',
-  'firstSeen',
-  'lastSeen',
-  'observationCount',
-  'flaggedObservations',
-  'likelyFalsePositive',
-  'tags',
-  'embeddingModel',
-];
-
-/** Arrow values (lists, vectors) as plain arrays. */
-function list(v: unknown): unknown[] | null {
-  if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v;
-  return Array.from((v as { toArray(): ArrayLike<unknown> }).toArray());
-}
-
-export function rowOf(r: Record<string, unknown>, hasReid: boolean): EntityRow {
-  const vector = list(r.vector);
-  const reid = hasReid ? list(r.reidVector) : null;
-  return {
-    tenantId: String(r.tenantId),
-    videoId: String(r.videoId),
-    runId: String(r.runId),
-    entityId: String(r.entityId),
-    label: String(r.label),
-    firstSeen: Number(r.firstSeen),
-    lastSeen: Number(r.lastSeen),
-    observationCount: Number(r.observationCount),
-    flaggedObservations: Number(r.flaggedObservations),
-    likelyFalsePositive: Boolean(r.likelyFalsePositive),
-    tags: (list(r.tags) ?? []).map(String),
-    embeddingModel: String(r.embeddingModel),
-    vector: vector ? vector.map(Number) : null,
-    reidModel: hasReid && r.reidModel != null ? String(r.reidModel) : null,
-    reidVector: reid ? reid.map(Number) : null,
-  };
-}
-
-function hitOf(row: EntityRow, distance: number | null): EntityHit {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { vector, reidModel, reidVector, ...rest } = row;
-  return { ...rest, distance };
 }
 
 async function hasReidColumn(table: Table): Promise<boolean> {
@@ -151,10 +97,10 @@ export async function findMatches(
   const matches: EntityMatch[] = [];
   for (const r of found as Record<string, unknown>[]) {
     const distance = Number(r._distance);
-    const score = matchScore(distance);
+    const score = scoreOfDistance(distance);
     if (score < options.minScore) continue;
     matches.push({
-      row: hitOf(rowOf({ ...r, vector: null }, false), distance),
+      row: toHit(r, distance),
       score,
       evidence: { vector: useReid ? 'reid' : 'general', distance, model },
     });

@@ -5,7 +5,7 @@ import {
   MIN_ANN_ROWS,
   findMatches,
   labelFamily,
-  matchScore,
+  scoreOfDistance,
   readEntityRow,
   readTenantRows,
   type EntityRow,
@@ -108,7 +108,7 @@ describe('re-id columns and matches', () => {
   });
 
   it('scores and families', () => {
-    expect([matchScore(0), matchScore(1), matchScore(2)]).toEqual([1, 0.5, 0]);
+    expect([scoreOfDistance(0), scoreOfDistance(1), scoreOfDistance(2)]).toEqual([1, 0.5, 0]);
     expect(labelFamily('truck')).toEqual(['car', 'truck', 'bus']);
     expect(labelFamily('person')).toEqual(['person']);
   });

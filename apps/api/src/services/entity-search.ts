@@ -1,4 +1,4 @@
-import type { EntityFilter, EntityHit, EntityIndex } from '@orion/entity-index';
+import { scoreOfDistance, type EntityFilter, type EntityHit, type EntityIndex } from '@orion/entity-index';
 import type { Logger, OrionConfig, VideoRepository } from '@orion/shared';
 import type { SearchBody, SearchHit, SearchImageQuery, SearchMethod, SearchResults } from '@orion/shared/api';
 import { COCO_LABELS, createEmbeddingModel, type EmbeddingModel } from '@orion/embeddings';
@@ -21,7 +21,6 @@ export function labelsInText(text: string): string[] {
 }
 
 /** Cosine distance (0 … 2) → a score in [0, 1] that means the same for every vector query. */
-export const scoreOfDistance = (d: number) => Math.min(1, Math.max(0, 1 - d / 2));
 
 /** The filters of a request, as the index pushes them down into its query. */
 function filterOf(q: SearchImageQuery): EntityFilter {
