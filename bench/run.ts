@@ -16,6 +16,7 @@
  *   --scaling-repeat N    runs per worker count                                     [--repeat]
  *   --sections e2e,batches,scaling   (and search: the entity index at scale, issue #19)
  *   --search-rows N       synthetic entities of the search section                 [1000000]
+ *   --search-dir DIR      keep the search section's table there; a rerun with as many rows reuses it
  *   --variant A=1,B=2     end to end also through an Orion stack with these settings, run right
  *                         after the default one on each video (repeatable: one stack each)
  * Settings come from the environment as for the services (TARGET_FPS, EXECUTION_PROVIDER=cuda …).
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     sections: { type: 'string', default: 'e2e,batches,scaling' },
     variant: { type: 'string', multiple: true, default: [] },
     'search-rows': { type: 'string', default: '1000000' },
+    'search-dir': { type: 'string' },
   },
 });
 const list = (s: string) =>
@@ -172,7 +174,11 @@ if (sections.has('scaling')) {
 let searchBench: SearchBenchResult | undefined;
 if (sections.has('search')) {
   log(`▶ search at scale: ${args['search-rows']} synthetic entities`);
-  searchBench = await runSearchBench({ rows: positive('search-rows', args['search-rows']), log });
+  searchBench = await runSearchBench({
+    rows: positive('search-rows', args['search-rows']),
+    dir: args['search-dir'] && resolve(args['search-dir']),
+    log,
+  });
 }
 
 report.durationSeconds = (Date.now() - startedAt.getTime()) / 1000;

@@ -5,6 +5,7 @@ import type { IndexLocation } from './index-location.js';
 import { sqlString, whereClause, type EntityFilter } from './sql-filter.js';
 import type { Schema } from 'apache-arrow';
 import { HIT_COLUMNS, toHit } from './row-columns.js';
+import { SCALAR_INDICES, ensureScalarIndices } from './scalar-indices.js';
 import { columnDim, entityTableSchema, reidColumns, vectorDim } from './table-schema.js';
 
 export interface EntityIndexOptions {
@@ -186,13 +187,16 @@ export class EntityIndex {
   }
 
   /**
-   * Builds the IVF-PQ index once the table holds `annMinRows` vectors. Afterwards, and for small
-   * tables, `optimize` compacts the small fragments every write leaves (exact search time grows with
-   * their number) and folds unindexed rows into the index (LanceDB scans those exactly).
+   * Builds the IVF-PQ index once the table holds `annMinRows` vectors, and the scalar indices of the
+   * filtered columns once it holds `annMinRows` rows (below that a scan is as fast as an index).
+   * Afterwards, and for small tables, `optimize` compacts the small fragments every write leaves
+   * (exact search time grows with their number) and folds unindexed rows into the indices (LanceDB
+   * scans those exactly).
    */
   private async maintain(table: Table): Promise<void> {
     const indices = await table.listIndices();
-    if (!indices.some((i) => i.name === VECTOR_INDEX)) {
+    const names = indices.map((i) => i.name);
+    if (!names.includes(VECTOR_INDEX)) {
       const vectors = await table.countRows('vector IS NOT NULL');
       if (vectors >= this.options.annMinRows) {
         const started = performance.now();
@@ -201,16 +205,32 @@ export class EntityIndex {
           config: Index.ivfPq({ distanceType: 'cosine' }),
           name: VECTOR_INDEX,
         });
+        const scalar = await ensureScalarIndices(table, names);
         this.options.logger?.info(
-          { table: table.name, vectors, ms: Math.round(performance.now() - started) },
+          { table: table.name, vectors, scalar, ms: Math.round(performance.now() - started) },
           'entity index: ANN index built',
         );
         return;
       }
     }
+    if (
+      SCALAR_INDICES.some((s) => !names.includes(s.name)) &&
+      (await table.countRows()) >= this.options.annMinRows
+    ) {
+      const scalar = await ensureScalarIndices(table, names);
+      this.options.logger?.info({ table: table.name, scalar }, 'entity index: scalar indices built');
+    }
     const small = (await table.stats()).fragmentStats.numSmallFragments;
-    const unindexed = indices.length ? ((await table.indexStats(VECTOR_INDEX))?.numUnindexedRows ?? 0) : 0;
+    const unindexed = names.includes(VECTOR_INDEX)
+      ? ((await table.indexStats(VECTOR_INDEX))?.numUnindexedRows ?? 0)
+      : 0;
     if (small >= COMPACT_AT_FRAGMENTS || unindexed >= this.options.annMinRows) await table.optimize();
+  }
+
+  /** Names of the table's indices (vector and scalar). */
+  async indices(tenantId: string): Promise<string[]> {
+    const table = await this.table(tenantId);
+    return table ? (await table.listIndices()).map((i) => i.name) : [];
   }
 
   async stats(tenantId: string): Promise<{ rows: number; vectors: number; annIndex: boolean }> {

@@ -20,3 +20,4 @@ export {
   type MatchEvidence,
 } from './matches.js';
 export { scoreOfDistance } from './row-columns.js';
+export { SCALAR_INDICES, ensureScalarIndices } from './scalar-indices.js';

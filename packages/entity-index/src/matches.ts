@@ -84,8 +84,7 @@ export async function findMatches(
     `videoId != ${sqlString(entity.videoId)}`,
     sqlIn('label', labelFamily(entity.label)),
     useReid ? `reidModel = ${sqlString(model)}` : `embeddingModel = ${sqlString(model)}`,
-    `${column} IS NOT NULL`,
-  ].join(' AND ');
+  ].join(' AND '); // a vector search skips rows whose vector is null: no IS NOT NULL scan needed
   const found = await table
     .vectorSearch(query)
     .column(column)

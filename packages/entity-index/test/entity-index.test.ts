@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore, type OrionConfig } from '@orion/shared';
 import { startS3Server, tempDirs, type RunningS3 } from '@orion/testkit';
-import { EntityIndex, MIN_ANN_ROWS, indexLocation, type EntityRow } from '../src/index.js';
+import { EntityIndex, MIN_ANN_ROWS, SCALAR_INDICES, indexLocation, type EntityRow } from '../src/index.js';
 
 const DIM = 16;
 const dirs = tempDirs('orion-entity-index-');
@@ -169,9 +169,21 @@ describe.each(setups)('entity index on the $name', (setup) => {
       row('vMany', `e${i}`, i % 2 ? 'person' : 'bottle', i, { vector: unit(i, i) }),
     );
     expect((await index.stats('acme')).annIndex).toBe(false);
+    expect(await index.indices('acme')).toEqual([]);
     await index.replaceVideo('acme', 'vMany', many);
     const stats = await index.stats('acme');
     expect(stats).toMatchObject({ rows: MIN_ANN_ROWS + 21, annIndex: true });
+    expect((await index.indices('acme')).sort()).toEqual(
+      ['vector_idx', ...SCALAR_INDICES.map((s) => s.name)].sort(),
+    );
+    // The scalar indices answer the filters as the scan did, rows written after them included.
+    await index.replaceVideo('acme', 'vLate', [row('vLate', 'e1', 'bottle', 3, { vector: unit(3) })]);
+    expect(await index.count('acme', { videoIds: ['vMany'] })).toBe(MIN_ANN_ROWS + 20);
+    expect(await index.count('acme', { labels: ['bottle'], videoIds: ['vMany', 'vLate'] })).toBe(
+      (MIN_ANN_ROWS + 20) / 2 + 1,
+    );
+    const late = await index.search('acme', { vector: unit(3), filter: { videoIds: ['vLate'] } });
+    expect(late.map((h) => h.entityId)).toEqual(['e1']);
     const hit = await index.search('acme', {
       vector: many[37]!.vector!,
       filter: { labels: ['person'] },

@@ -142,7 +142,8 @@ export class EntitySearch {
     const offset = q.offset ?? 0;
     const rows = await this.deps.entityIndex.search(tenantId, {
       vector: Array.from(vector),
-      filter: { ...filter, hasVector: true },
+      // No `hasVector`: a vector search skips rows without one, and IS NOT NULL has no index to use.
+      filter,
       limit,
       offset,
     });

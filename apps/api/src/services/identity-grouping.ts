@@ -1,4 +1,4 @@
-import { hdbscan } from '@orion/hdbscan';
+import { hdbscan, hdbscanOnThisThread } from '@orion/hdbscan';
 import { labelFamily, type EntityRow } from '@orion/entity-index';
 import { IDENTITIES_FORMAT, IDENTITIES_VERSION, type IdentitiesFile, type Identity } from '@orion/shared';
 
@@ -10,6 +10,16 @@ import { IDENTITIES_FORMAT, IDENTITIES_VERSION, type IdentitiesFile, type Identi
  * several short-lived children); docs/clustering.md, "Across videos: identities".
  */
 export const IDENTITY_HDBSCAN = { minClusterSize: 2, minSamples: 1, clusterSelectionMethod: 'leaf' } as const;
+
+/**
+ * Pools whose pairwise distances cost at most this many multiply-adds (entities² × dims, 256 entities
+ * of 512-d) are clustered on this thread, in tens of milliseconds; larger ones in a worker thread, so
+ * requests are not held up. A worker thread costs about 0.5 s of CPU to start (it loads the package's
+ * TypeScript through tsx: 496 ms CPU per call on 20 points, against 3.7 ms on this thread), and a
+ * tenant has a pool per label family: with a worker for every pool, one recompute over the fixture
+ * videos' entities cost the API 5–7 core-seconds (bench --sections e2e, issue #21).
+ */
+export const ON_THREAD_MAX_WORK = 2 ** 25;
 
 type Space = Identity['vector'];
 
@@ -69,15 +79,14 @@ export async function groupIdentities(
   for (const pool of pools(rows)) {
     entities += pool.rows.length;
     if (pool.rows.length < IDENTITY_HDBSCAN.minClusterSize) continue;
-    const result = await hdbscan(
-      pool.rows.map((r) => r.vector),
-      {
-        ...IDENTITY_HDBSCAN,
-        minSamples: Math.min(IDENTITY_HDBSCAN.minSamples, pool.rows.length - 1),
-        metric: 'cosine',
-        threads: 1,
-      },
-    );
+    const vectors = pool.rows.map((r) => r.vector);
+    const work = vectors.length ** 2 * vectors[0]!.length;
+    const result = await (work <= ON_THREAD_MAX_WORK ? hdbscanOnThisThread : hdbscan)(vectors, {
+      ...IDENTITY_HDBSCAN,
+      minSamples: Math.min(IDENTITY_HDBSCAN.minSamples, pool.rows.length - 1),
+      metric: 'cosine',
+      threads: 1,
+    });
     const clusters = new Map<number, { row: EntityRow; probability: number }[]>();
     pool.rows.forEach(({ row }, i) => {
       const label = result.labels[i]!;

@@ -23,7 +23,7 @@ export interface IdentitiesDeps {
 /**
  * Regroups a tenant's entities into identities and stores them whole (tenants/{t}/identities.json).
  * It reads only the entity index (the rows carry every vector it needs), which the API process holds
- * open already; HDBSCAN runs in a worker thread, so requests are not held up.
+ * open already; a large pool is clustered in a worker thread, so requests are not held up.
  */
 export async function recomputeIdentities(job: Job, deps: IdentitiesDeps): Promise<IdentitiesJobResult> {
   const { tenantId } = parseJobData(QueueName.identities, job.data);
