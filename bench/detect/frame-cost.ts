@@ -28,11 +28,10 @@ import {
   projectRoot,
   resolveDetectionModel,
   toSourceBox,
-  writeInputTensor,
   type Box,
   type RawImage,
 } from '@orion/shared';
-import { fixturePath } from '@orion/testkit';
+import { fixturePath, referenceInputTensor } from '@orion/testkit';
 import {
   Detector,
   InputTensor,
@@ -224,10 +223,10 @@ async function main() {
     }
     return found;
   };
-  /** The detector as it was before issue #21: a new tensor per batch, writeInputTensor. */
+  /** The detector as it was before issue #21: a new tensor per batch, written the plain way (referenceInputTensor). */
   const plainDetect = async (img: RawImage) => {
     const data = new Float32Array(3 * spec.width * spec.height);
-    const t = await writeInputTensor(img, spec, data);
+    const t = await referenceInputTensor(img, spec, data);
     return postprocess(await runModel(data), t, img.width, img.height);
   };
   /** ffmpeg scaled and padded the frame to the input: no resize here, boxes mapped by the letterbox. */
@@ -312,7 +311,7 @@ async function main() {
         const [small, ...tResize] = await timedAsync(resize);
         const smallImage = { data: small, width: rw, height: rh };
         const [, ...tFillOld] = await timedAsync(() =>
-          writeInputTensor(smallImage, spec, new Float32Array(3 * spec.width * spec.height)),
+          referenceInputTensor(smallImage, spec, new Float32Array(3 * spec.width * spec.height)),
         );
         const data = reused.acquire(1);
         const [, ...tFillNew] = await timedAsync(() => reused.write(smallImage, data, 0));

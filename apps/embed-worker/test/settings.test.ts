@@ -6,9 +6,11 @@ const config = (env: Record<string, string> = {}) => loadConfig({ ...env });
 
 describe('embed worker ONNX Runtime threads', () => {
   it('takes its share of the cores: cores ÷ (EMBED_CONCURRENCY × ORT_SHARING_PROCESSES), at least 1', () => {
+    // Defaults: EMBED_CONCURRENCY 2, ORT_SHARING_PROCESSES 2.
     expect(embedIntraOpThreads(config(), 2)).toBe(1);
-    expect(embedIntraOpThreads(config(), 16)).toBe(8);
-    expect(embedIntraOpThreads(config({ ORT_SHARING_PROCESSES: '1' }), 2)).toBe(2);
+    expect(embedIntraOpThreads(config(), 16)).toBe(4);
+    expect(embedIntraOpThreads(config({ EMBED_CONCURRENCY: '1' }), 16)).toBe(8);
+    expect(embedIntraOpThreads(config({ EMBED_CONCURRENCY: '1', ORT_SHARING_PROCESSES: '1' }), 2)).toBe(2);
     expect(embedIntraOpThreads(config({ EMBED_CONCURRENCY: '2', ORT_SHARING_PROCESSES: '4' }), 16)).toBe(2);
     expect(embedIntraOpThreads(config({ EMBED_CONCURRENCY: '4' }), 2)).toBe(1);
   });

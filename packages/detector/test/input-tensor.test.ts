@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_MANIFESTS, decodeImage, writeInputTensor, type RawImage } from '@orion/shared';
-import { fixturePath, modelPath } from '@orion/testkit';
+import { BUILTIN_MANIFESTS, decodeImage, type RawImage } from '@orion/shared';
+import { fixturePath, modelPath, referenceInputTensor } from '@orion/testkit';
 import { Detector } from '../src/index.js';
 import { InputTensor } from '../src/input-tensor.js';
 
@@ -43,14 +43,14 @@ describe('InputTensor (the detector’s reused input buffer)', () => {
   for (const manifest of BUILTIN_MANIFESTS.filter((m) => ['yolox_nano', 'nanodet_m'].includes(m.name)).concat(
     BUILTIN_MANIFESTS.filter((m) => m.task === 'classification').slice(0, 1),
   )) {
-    it(`writes exactly what writeInputTensor writes, reusing one buffer across frame sizes (${manifest.name})`, async () => {
+    it(`writes exactly what the plain writer writes, reusing one buffer across frame sizes (${manifest.name})`, async () => {
       const spec = manifest.input;
       const slot = 3 * spec.width * spec.height;
       const input = new InputTensor(spec, 2);
       let checked = 0;
       for (const { name, image } of frames) {
         const expected = new Float32Array(slot);
-        const expectedTransform = await writeInputTensor(image, spec, expected);
+        const expectedTransform = await referenceInputTensor(image, spec, expected);
         // Slot 1 of a buffer that held the previous frames (of other sizes) or is new.
         const data = input.acquire(2);
         const transform = await input.write(image, data, 1);

@@ -33,6 +33,7 @@ export * from './models/resolve-model.js';
 export * from './models/pull-model.js';
 export * from './models/inference-session.js';
 export * from './models/preprocess.js';
+export * from './models/tensor-writer.js';
 export * from './formats/detections.js';
 export * from './formats/crops.js';
 export * from './queues/results.js';

@@ -17,3 +17,4 @@ export * from './reference-media.js';
 export * from './callback-receiver.js';
 export * from './flagged-results.js';
 export * from './stored-video.js';
+export * from './reference-input-tensor.js';

@@ -98,8 +98,10 @@ export const envSchema = z.object({
     .default(16)
     .describe('Crops per image-encoder run.'),
   EMBED_CONCURRENCY: numberVar({ int: true, min: 1, max: 64 })
-    .default(1)
-    .describe('Shards one embed-worker process works on at once (one thread and model each).'),
+    .default(2)
+    .describe(
+      "Shards one embed-worker process works on at once (one thread and model each). 2: while shards are detected the embed stage keeps its share of the cores, and once detection is done the shards still waiting are embedded on two cores rather than one (bench --sections e2e on 2 cores, quiet: efficiency 0.68 → 0.80 on the 40 s and 139 s fixtures, docs/benchmarks.md).",
+    ),
   VERIFY_THRESHOLD: numberVar({ min: 0, max: 1 })
     .default(0.3)
     .describe(

@@ -58,23 +58,13 @@ export function inputPlacement(image: RawImage, spec: InputSpec) {
 }
 
 /**
- * Writes one image into slot `batchIndex` of an NCHW float tensor as the manifest's input spec says:
- * resize (letterbox, resize-and-centre-crop or stretch), channel order, then (pixel × scale − mean) / std.
- * Returns the transform that maps model coordinates back to source pixels.
+ * The image resized as the spec says (bilinear, sharp), with where its top-left corner goes in the
+ * input; the pixels are the image's own when no resize is needed.
  */
-export async function writeInputTensor(
-  image: RawImage,
-  spec: InputSpec,
-  tensor: Float32Array,
-  batchIndex = 0,
-): Promise<InputTransform> {
+export async function resizeForInput(image: RawImage, spec: InputSpec) {
   assertRawImage(image);
-  const { width: W, height: H } = spec;
-  const plane = W * H;
-  if (tensor.length < (batchIndex + 1) * 3 * plane) {
-    throw new RangeError(`tensor too small for batch slot ${batchIndex}`);
-  }
-  const { rw, rh, x: px, y: py } = inputPlacement(image, spec);
+  const placement = inputPlacement(image, spec);
+  const { rw, rh } = placement;
   const pixels =
     rw === image.width && rh === image.height
       ? image.data
@@ -82,30 +72,7 @@ export async function writeInputTensor(
           .resize(rw, rh, { fit: 'fill', kernel: 'linear' })
           .raw()
           .toBuffer();
-
-  const base = batchIndex * 3 * plane;
-  const mul = spec.std.map((s) => spec.scale / s);
-  const add = spec.mean.map((m, c) => -m / spec.std[c]!);
-  const padValue = spec.resize.mode === 'letterbox' ? spec.resize.padValue : 0;
-  const x0 = Math.max(0, px);
-  const x1 = Math.min(W, px + rw);
-  const y0 = Math.max(0, py);
-  const y1 = Math.min(H, py + rh);
-  const covers = x0 === 0 && y0 === 0 && x1 === W && y1 === H;
-  for (let c = 0; c < 3; c++) {
-    const out = base + c * plane;
-    if (!covers) tensor.fill(padValue * mul[c]! + add[c]!, out, out + plane);
-    // Tensor channel c takes source channel c (RGB) or 2 − c (BGR).
-    const src = spec.colorOrder === 'RGB' ? c : 2 - c;
-    const m = mul[c]!;
-    const a = add[c]!;
-    for (let y = y0; y < y1; y++) {
-      let o = out + y * W + x0;
-      let i = ((y - py) * rw + (x0 - px)) * 3 + src;
-      for (let x = x0; x < x1; x++, o++, i += 3) tensor[o] = pixels[i]! * m + a;
-    }
-  }
-  return { scaleX: rw / image.width, scaleY: rh / image.height, offsetX: px, offsetY: py };
+  return { pixels, ...placement };
 }
 
 /** Maps a box from model input coordinates to source pixels, clipped to the image. */
