@@ -252,7 +252,7 @@ export class EntityIndex {
   async search(tenantId: string, options: SearchOptions): Promise<EntityHit[]> {
     const table = await this.readTable(tenantId);
     if (!table) return [];
-    const where = whereClause(options.filter ?? {});
+    const where = whereClause(await withoutUniversalModel(table, options.filter ?? {}));
     const limit = options.limit ?? 20;
     const offset = options.offset ?? 0;
     if (options.vector) {
@@ -309,6 +309,19 @@ export class EntityIndex {
   close(): void {
     void this.connection?.then((db) => db.close()).catch(() => undefined);
   }
+}
+
+/**
+ * The filter without its embedding-model condition when every row of the table has that model (a
+ * tenant that never changed models): a condition all rows meet still makes the vector search build and
+ * check an allow-list of every row (unfiltered top 10 at 1 M rows: p50 110 ms with it, bench --sections
+ * search). The count is answered by the BITMAP index on the column.
+ */
+async function withoutUniversalModel(table: Table, filter: EntityFilter): Promise<EntityFilter> {
+  if (filter.embeddingModel === undefined) return filter;
+  if ((await table.countRows(`embeddingModel != ${sqlString(filter.embeddingModel)}`)) > 0) return filter;
+  const { embeddingModel: _all, ...rest } = filter;
+  return rest;
 }
 
 function reidDimOf(rows: EntityRow[]): number | undefined {

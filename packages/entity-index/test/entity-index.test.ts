@@ -142,6 +142,22 @@ describe.each(setups)('entity index on the $name', (setup) => {
     expect(await index.deleteVideo('acme', 'vC')).toBe(2);
   });
 
+  it('keeps vectors of another model out of a search that names its model', async () => {
+    const mine = { embeddingModel: 'vision/test' };
+    // Every row has the model so far (the condition is dropped): all of them are found.
+    expect(await index.search('acme', { vector: unit(1), filter: mine, limit: 10 })).toHaveLength(4);
+    await index.replaceVideo('acme', 'vM', [
+      row('vM', 'e1', 'car', 1, { embeddingModel: 'clip/other' }),
+      row('vM', 'e2', 'car', 1, { embeddingModel: 'vision/test' }),
+    ]);
+    const hits = await index.search('acme', { vector: unit(1), filter: mine, limit: 10 });
+    expect(hits.map((h) => `${h.videoId}/${h.entityId}`)).not.toContain('vM/e1');
+    expect(hits.map((h) => h.embeddingModel)).toEqual(Array(5).fill('vision/test'));
+    const other = await index.search('acme', { vector: unit(1), filter: { embeddingModel: 'clip/other' } });
+    expect(other.map((h) => `${h.videoId}/${h.entityId}`)).toEqual(['vM/e1']);
+    expect(await index.deleteVideo('acme', 'vM')).toBe(2);
+  });
+
   it('treats quotes in filter values as text, not SQL', async () => {
     expect(await index.count('acme', { videoIds: ["vA' OR '1'='1"] })).toBe(0);
   });
