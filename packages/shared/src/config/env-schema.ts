@@ -100,7 +100,7 @@ export const envSchema = z.object({
   EMBED_CONCURRENCY: numberVar({ int: true, min: 1, max: 64 })
     .default(2)
     .describe(
-      'Shards one embed-worker process works on at once (one thread and model each). 2: while shards are detected the embed stage keeps its share of the cores, and once detection is done the shards still waiting are embedded on two cores rather than one (bench --sections e2e on 2 cores, quiet: efficiency 0.68 → 0.80 on the 40 s and 139 s fixtures, docs/benchmarks.md).',
+      'Shards one embed-worker process works on at once (one thread and model each). 2: while shards are detected the embed stage keeps its share of the cores, and once detection is done the shards still waiting are embedded on two cores rather than one (bench --sections e2e on 2 cores, quiet, median of 3 against EMBED_CONCURRENCY=1 in the same run: efficiency 0.76 → 0.92 on the 139 s fixture, 0.73 → 0.78 on the 40 s one, 0.93 both on the 30 s one; docs/benchmarks.md).',
     ),
   VERIFY_THRESHOLD: numberVar({ min: 0, max: 1 })
     .default(0.3)
