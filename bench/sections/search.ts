@@ -7,6 +7,7 @@ import {
   EntityIndex,
   NPROBES,
   REFINE_FACTOR,
+  SCALAR_INDICES,
   ensureScalarIndices,
   entityTableSchema,
   type EntityFilter,
@@ -305,7 +306,8 @@ async function reusable(dir: string, rows: number): Promise<boolean> {
   try {
     const table = await (await connect(dir)).openTable(`entities-${TENANT}`);
     const names = (await table.listIndices()).map((i) => i.name);
-    return (await table.countRows()) === rows && names.includes('vector_idx') && names.length >= 4;
+    const wanted = ['vector_idx', ...SCALAR_INDICES.map((s) => s.name)];
+    return (await table.countRows()) === rows && wanted.every((n) => names.includes(n));
   } catch {
     return false;
   }

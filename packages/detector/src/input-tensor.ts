@@ -1,4 +1,10 @@
-import { tensorWriter, type InputSpec, type InputTransform, type RawImage } from '@orion/shared';
+import {
+  tensorWriter,
+  type TensorWriter,
+  type InputSpec,
+  type InputTransform,
+  type RawImage,
+} from '@orion/shared';
 
 /**
  * The detector's NCHW input buffer, reused from batch to batch (no 2 MiB allocation per frame);
@@ -6,14 +12,16 @@ import { tensorWriter, type InputSpec, type InputTransform, type RawImage } from
  */
 export class InputTensor {
   private readonly slot: number;
+  private readonly writer: TensorWriter;
   /** One buffer kept between batches; a batch that finds it taken (concurrent calls) gets its own. */
   private spare: Float32Array | undefined;
 
   constructor(
-    private readonly spec: InputSpec,
+    spec: InputSpec,
     private readonly batchSize: number,
   ) {
     this.slot = 3 * spec.width * spec.height;
+    this.writer = tensorWriter(spec);
   }
 
   /** A buffer for `count` images (≤ batchSize); give it back with `release` once the run is over. */
@@ -29,6 +37,6 @@ export class InputTensor {
 
   /** Writes `image` into slot `index` of `data`; returns where it landed (to map boxes back). */
   write(image: RawImage, data: Float32Array, index: number): Promise<InputTransform> {
-    return tensorWriter(this.spec).write(image, data, index);
+    return this.writer.write(image, data, index);
   }
 }

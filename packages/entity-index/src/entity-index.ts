@@ -194,8 +194,15 @@ export class EntityIndex {
    * scans those exactly).
    */
   private async maintain(table: Table): Promise<void> {
-    const indices = await table.listIndices();
-    const names = indices.map((i) => i.name);
+    const names = (await table.listIndices()).map((i) => i.name);
+    // Every table with annMinRows vectors has as many rows: one check covers both cases.
+    if (
+      SCALAR_INDICES.some((s) => !names.includes(s.name)) &&
+      (await table.countRows()) >= this.options.annMinRows
+    ) {
+      const scalar = await ensureScalarIndices(table, names);
+      this.options.logger?.info({ table: table.name, scalar }, 'entity index: scalar indices built');
+    }
     if (!names.includes(VECTOR_INDEX)) {
       const vectors = await table.countRows('vector IS NOT NULL');
       if (vectors >= this.options.annMinRows) {
@@ -205,20 +212,12 @@ export class EntityIndex {
           config: Index.ivfPq({ distanceType: 'cosine' }),
           name: VECTOR_INDEX,
         });
-        const scalar = await ensureScalarIndices(table, names);
         this.options.logger?.info(
-          { table: table.name, vectors, scalar, ms: Math.round(performance.now() - started) },
+          { table: table.name, vectors, ms: Math.round(performance.now() - started) },
           'entity index: ANN index built',
         );
         return;
       }
-    }
-    if (
-      SCALAR_INDICES.some((s) => !names.includes(s.name)) &&
-      (await table.countRows()) >= this.options.annMinRows
-    ) {
-      const scalar = await ensureScalarIndices(table, names);
-      this.options.logger?.info({ table: table.name, scalar }, 'entity index: scalar indices built');
     }
     const small = (await table.stats()).fragmentStats.numSmallFragments;
     const unindexed = names.includes(VECTOR_INDEX)

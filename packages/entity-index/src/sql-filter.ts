@@ -19,8 +19,6 @@ export interface EntityFilter {
   flagged?: boolean;
   /** true: only likely false positives; false: none of them. */
   likelyFalsePositive?: boolean;
-  /** Only rows that carry a vector. */
-  hasVector?: boolean;
   embeddingModel?: string;
   /** Leaves these (videoId, entityId) out, e.g. the query entity itself. */
   exclude?: { videoId: string; entityId: string }[];
@@ -43,7 +41,6 @@ export function whereClause(f: EntityFilter): string | undefined {
   if (f.timeRange?.to !== undefined) parts.push(`firstSeen <= ${finite(f.timeRange.to, 'to')}`);
   if (f.flagged !== undefined) parts.push(f.flagged ? 'flaggedObservations > 0' : 'flaggedObservations = 0');
   if (f.likelyFalsePositive !== undefined) parts.push(`likelyFalsePositive = ${f.likelyFalsePositive}`);
-  if (f.hasVector) parts.push('vector IS NOT NULL');
   if (f.embeddingModel !== undefined) parts.push(`embeddingModel = ${sqlString(f.embeddingModel)}`);
   for (const x of f.exclude ?? []) {
     parts.push(`NOT (videoId = ${sqlString(x.videoId)} AND entityId = ${sqlString(x.entityId)})`);
