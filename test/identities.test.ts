@@ -102,14 +102,22 @@ function personByVisits(e: EntityRef, visits: Visit[], fixture: string): string 
   return best;
 }
 
-/** The person of each entity by its boxes: the ground-truth identity most of its boxes overlap (IoU ≥ 0.5). */
+/** Share of an entity's matched boxes that may belong to a second person before the entity counts as mixed. */
+const MIXED_SHARE = 0.2;
+
+/**
+ * The person of each entity by its boxes: the ground-truth identity most of its boxes overlap (IoU ≥ 0.5).
+ * An entity whose boxes go to a second person at least MIXED_SHARE of the time is mixed: the video's
+ * own tracking joined two people (on TUD-Campus, one detector box over person 5 and person 8 walking
+ * one behind the other). Identities are scored on single-person entities; mixed ones are reported.
+ */
 function personsByBoxes(
   observations: Observation[],
   truth: ReturnType<typeof parseMotGroundTruth>,
   firstGtFrame: number,
   fps: number,
   fixture: string,
-): Map<string, string> {
+): { personOf: Map<string, string>; mixed: Map<string, string> } {
   const votes = new Map<string, Map<number, number>>();
   for (const o of observations) {
     if (!o.entity) continue;
@@ -124,12 +132,17 @@ function personsByBoxes(
     const v = votes.get(o.entity) ?? votes.set(o.entity, new Map()).get(o.entity)!;
     v.set(best, (v.get(best) ?? 0) + 1);
   }
-  const out = new Map<string, string>();
+  const personOf = new Map<string, string>();
+  const mixed = new Map<string, string>();
   for (const [entity, v] of votes) {
-    const [id] = [...v.entries()].sort((a, b) => b[1] - a[1])[0]!;
-    out.set(entity, `${fixture}:${id}`);
+    const ranked = [...v.entries()].sort((a, b) => b[1] - a[1]);
+    const total = ranked.reduce((s, [, n]) => s + n, 0);
+    const [[id], second] = [ranked[0]!, ranked[1]];
+    if (second && second[1] >= MIXED_SHARE * total) {
+      mixed.set(entity, ranked.map(([p, n]) => `${fixture}:${p} ${n}/${total}`).join(', '));
+    } else personOf.set(entity, `${fixture}:${id}`);
   }
-  return out;
+  return { personOf, mixed };
 }
 
 interface Scores {
@@ -172,6 +185,8 @@ function score(
 
 const ids: Record<string, string> = {};
 const personOf = new Map<string, string>();
+/** Entities whose boxes show two people (`video/entity` → shares), left out of the scores. */
+const mixedEntities = new Map<string, string>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'orion-identities-'));
@@ -237,9 +252,9 @@ describe('identities across videos (issue #19 item 3)', () => {
       [ids.tud1!, 1],
       [ids.tud2!, 37],
     ] as const) {
-      for (const [entity, p] of personsByBoxes(await observationsOf(video), truth, firstFrame, 25, 'tud')) {
-        personOf.set(`${video}/${entity}`, p);
-      }
+      const found = personsByBoxes(await observationsOf(video), truth, firstFrame, 25, 'tud');
+      for (const [entity, p] of found.personOf) personOf.set(`${video}/${entity}`, p);
+      for (const [entity, shares] of found.mixed) mixedEntities.set(`${video}/${entity}`, shares);
     }
     expect(new Set([...personOf.values()].filter((p) => p.startsWith('obo:'))).size).toBe(6);
   }, 900_000);
@@ -303,23 +318,25 @@ describe('identities across videos (issue #19 item 3)', () => {
       `identities: ${list.counts.identities} of ${list.counts.entities} entities, ${list.counts.acrossVideos} across videos; ` +
         `one-by-one: ${obo.reunited.length}/${obo.inBoth.length} reunited (${obo.reunited.join(' ')}); ` +
         `TUD-Campus: ${tud.reunited.length}/${tud.inBoth.length} reunited (${tud.reunited.join(' ')}); ` +
-        `identities holding two people: ${JSON.stringify([...obo.merging, ...tud.merging])}`,
+        `identities holding two people: ${JSON.stringify([...obo.merging, ...tud.merging])}; ` +
+        `entities of two people (left out): ${JSON.stringify(Object.fromEntries(mixedEntities))}`,
     );
     const who = (i: { appearances: { videoId: string; entityId: string }[] }) =>
       i.appearances
         .map(
           (a) =>
-            `${Object.entries(ids).find(([, v]) => v === a.videoId)?.[0]}:${a.entityId}=${personOf.get(`${a.videoId}/${a.entityId}`) ?? '?'}`,
+            `${Object.entries(ids).find(([, v]) => v === a.videoId)?.[0]}:${a.entityId}=${personOf.get(`${a.videoId}/${a.entityId}`) ?? (mixedEntities.has(`${a.videoId}/${a.entityId}`) ? 'mixed' : '?')}`,
         )
         .join(' ');
     console.log(`identities:\n${list.identities.map(who).join('\n')}`);
     expect(obo.inBoth).toHaveLength(6);
     expect(obo.reunited.length).toBeGreaterThanOrEqual(5);
-    // TUD-Campus: measured 4 of 5 people reunited, and one identity holding person 5 (clip 1) with
-    // person 8 (clip 2), who are never in view together, so cannot-link cannot part them
-    // (docs/clustering.md, "Across videos: identities").
+    // TUD-Campus: 4 of 5 people reunited. Person 5 is the one not: its clip-1 entity went with the
+    // clip-2 entity that follows it into one detector box over persons 5 and 8 (mixed, left out of the
+    // scores; docs/clustering.md, "Across videos: identities").
+    expect(tud.inBoth.length).toBeGreaterThanOrEqual(4);
     expect(tud.reunited.length).toBeGreaterThanOrEqual(tud.inBoth.length - 1);
-    expect(tud.merging.length).toBeLessThanOrEqual(1);
+    expect(tud.merging).toEqual([]);
     expect(obo.merging).toEqual([]);
 
     // Paging and filters.
