@@ -7,7 +7,11 @@ import {
   EntityIndex,
   NPROBES,
   REFINE_FACTOR,
+  REID_INDEX,
+  reidIndexConfig,
   SCALAR_INDICES,
+  findMatches,
+  readEntityRow,
   ensureScalarIndices,
   entityTableSchema,
   type EntityFilter,
@@ -35,6 +39,9 @@ const RECALL_QUERIES = 30;
 const K = 10;
 /** What every row (and every API query: `embeddingModel = …`) carries. */
 const MODEL = 'bench/synthetic';
+/** Person rows also carry a re-id centroid of this width and model, as OSNet's. */
+const REID_DIM = 512;
+const REID_MODEL = 'bench/reid';
 
 export interface LatencyRow {
   filter: string;
@@ -55,6 +62,10 @@ export interface SearchBenchResult {
   writeSeconds: number | null;
   compactSeconds: number | null;
   indexBuildSeconds: number | null;
+  /** The re-id column's IVF_FLAT (person rows), as EntityIndex builds it. */
+  reidIndexSeconds: number | null;
+  /** Rows with a re-id vector. */
+  reidRows: number;
   /** BTREE videoId, BITMAP label and embeddingModel (EntityIndex builds them beside the IVF-PQ). */
   scalarIndexSeconds: number | null;
   partitions: number;
@@ -125,6 +136,8 @@ export async function runSearchBench(opts: {
   const objects = Math.max(10, Math.round(rows / ROWS_PER_OBJECT));
   const centres = Array.from({ length: objects }, () => unit(Float32Array.from({ length: DIM }, gauss)));
   const labels = centres.map(() => zipf());
+  // Each latent object also has a re-id centre: person rows carry a re-id vector near it.
+  const reidCentres = centres.map(() => unit(Float32Array.from({ length: REID_DIM }, gauss)));
   const near = (c: Float32Array) => {
     const sigma = NOISE[0] + rand() * (NOISE[1] - NOISE[0]);
     return unit(c.map((x) => x + gauss() * sigma));
@@ -134,8 +147,14 @@ export async function runSearchBench(opts: {
   const videos = Math.ceil(rows / PER_VIDEO);
   let built: Pick<
     SearchBenchResult,
-    'writeSeconds' | 'compactSeconds' | 'indexBuildSeconds' | 'scalarIndexSeconds'
-  > = { writeSeconds: null, compactSeconds: null, indexBuildSeconds: null, scalarIndexSeconds: null };
+    'writeSeconds' | 'compactSeconds' | 'indexBuildSeconds' | 'reidIndexSeconds' | 'scalarIndexSeconds'
+  > = {
+    writeSeconds: null,
+    compactSeconds: null,
+    indexBuildSeconds: null,
+    reidIndexSeconds: null,
+    scalarIndexSeconds: null,
+  };
   const numPartitions = Math.min(MAX_PARTITIONS, Math.round(Math.sqrt(rows)));
   try {
     if (opts.dir) await mkdir(opts.dir, { recursive: true });
@@ -149,15 +168,16 @@ export async function runSearchBench(opts: {
 
   async function writeTable(dir: string) {
     const db = await connect(dir);
-    const table = await db.createEmptyTable(`entities-${TENANT}`, entityTableSchema(DIM), {
+    const table = await db.createEmptyTable(`entities-${TENANT}`, entityTableSchema(DIM, REID_DIM), {
       mode: 'overwrite',
     });
     log(`  writing ${rows} rows (${objects} latent objects, ${videos} videos) to ${dir}`);
     let t = performance.now();
     for (let start = 0; start < rows; start += BATCH) {
-      const batch: Omit<EntityRow, 'reidModel' | 'reidVector'>[] = [];
+      const batch: EntityRow[] = [];
       for (let i = start; i < Math.min(rows, start + BATCH); i++) {
         const o = Math.floor(rand() * objects);
+        const person = labels[o] === 'person';
         const first = Math.round(rand() * 600);
         batch.push({
           tenantId: TENANT,
@@ -173,6 +193,8 @@ export async function runSearchBench(opts: {
           tags: [],
           embeddingModel: MODEL,
           vector: Array.from(near(centres[o]!)),
+          reidModel: person ? REID_MODEL : null,
+          reidVector: person ? Array.from(near(reidCentres[o]!)) : null,
         });
       }
       await table.add(batch as unknown as Record<string, unknown>[]);
@@ -194,12 +216,21 @@ export async function runSearchBench(opts: {
     const indexBuildSeconds = (performance.now() - t) / 1000;
     log(`  IVF-PQ built in ${indexBuildSeconds.toFixed(1)} s`);
     t = performance.now();
+    // The re-id column's index as EntityIndex builds it (IVF_FLAT, cosine), partitions capped alike.
+    const reidRows = await table.countRows('`reidVector` IS NOT NULL');
+    await table.createIndex('reidVector', {
+      config: reidIndexConfig(reidRows, MAX_PARTITIONS),
+      name: REID_INDEX,
+    });
+    const reidIndexSeconds = (performance.now() - t) / 1000;
+    log(`  re-id IVF_FLAT on ${reidRows} rows built in ${reidIndexSeconds.toFixed(1)} s`);
+    t = performance.now();
     await ensureScalarIndices(table);
     const scalarIndexSeconds = (performance.now() - t) / 1000;
     log(`  scalar indices built in ${scalarIndexSeconds.toFixed(1)} s`);
     table.close();
     db.close();
-    return { writeSeconds, compactSeconds, indexBuildSeconds, scalarIndexSeconds };
+    return { writeSeconds, compactSeconds, indexBuildSeconds, reidIndexSeconds, scalarIndexSeconds };
   }
 
   try {
@@ -283,8 +314,66 @@ export async function runSearchBench(opts: {
         );
       }
     }
+    // Matches (GET …/matches): person entities of other videos by re-id centroid, on the column's
+    // IVF_FLAT, against the exact scan with the same conditions.
+    const table = (await index.readTable(TENANT))!;
+    const reidRows = await table.countRows('`reidVector` IS NOT NULL');
+    const people = await table
+      .query()
+      .where(`label = 'person'`)
+      .select(['videoId', 'entityId'])
+      .limit(LATENCY_QUERIES)
+      .offset(Math.floor(rand() * Math.max(1, reidRows - LATENCY_QUERIES)))
+      .toArray();
+    const matchMs: number[] = [];
+    const exactMs: number[] = [];
+    let found = 0;
+    let wanted = 0;
+    for (const [i, p] of people.entries()) {
+      const entity = (await readEntityRow(index, TENANT, String(p.videoId), String(p.entityId)))!;
+      const started = performance.now();
+      const got = await findMatches(index, entity, { limit: K, minScore: 0 });
+      matchMs.push(performance.now() - started);
+      if (i >= RECALL_QUERIES) continue;
+      const exactStarted = performance.now();
+      const exact = await table
+        .vectorSearch(entity.reidVector!)
+        .column('reidVector')
+        .distanceType('cosine')
+        .bypassVectorIndex()
+        .where(`videoId != '${entity.videoId}' AND label = 'person' AND reidModel = '${REID_MODEL}'`)
+        .select(['videoId', 'entityId'])
+        .limit(K)
+        .toArray();
+      exactMs.push(performance.now() - exactStarted);
+      const keys = new Set(got.map((m) => `${m.row.videoId}/${m.row.entityId}`));
+      wanted += exact.length;
+      found += exact.filter((r) => keys.has(`${r.videoId}/${r.entityId}`)).length;
+    }
+    latency.push({
+      filter: 'matches of a person (re-id, other videos)',
+      plan: 'exact (flat scan)',
+      p50: pct(exactMs, 50),
+      p99: pct(exactMs, 99),
+      recallAt10: 1,
+      hits: K,
+    });
+    const matchRow: LatencyRow = {
+      filter: 'matches of a person (re-id, other videos)',
+      plan: `IVF_FLAT, nprobes ${NPROBES}`,
+      p50: pct(matchMs, 50),
+      p99: pct(matchMs, 99),
+      recallAt10: wanted ? found / wanted : null,
+      hits: K,
+    };
+    latency.push(matchRow);
+    log(
+      `  ${matchRow.filter}: p50 ${matchRow.p50.toFixed(1)} ms, p99 ${matchRow.p99.toFixed(1)} ms, recall@10 ${matchRow.recallAt10?.toFixed(3)}`,
+    );
+
     const result: SearchBenchResult = {
       rows,
+      reidRows,
       dim: DIM,
       videos,
       ...built,
@@ -306,7 +395,7 @@ async function reusable(dir: string, rows: number): Promise<boolean> {
   try {
     const table = await (await connect(dir)).openTable(`entities-${TENANT}`);
     const names = (await table.listIndices()).map((i) => i.name);
-    const wanted = ['vector_idx', ...SCALAR_INDICES.map((s) => s.name)];
+    const wanted = ['vector_idx', REID_INDEX, ...SCALAR_INDICES.map((s) => s.name)];
     return (await table.countRows()) === rows && wanted.every((n) => names.includes(n));
   } catch {
     return false;
@@ -319,7 +408,7 @@ export function renderSearchBench(r: SearchBenchResult): string {
   const lines = [
     `### Search at scale (issue #19)`,
     '',
-    `${r.rows} entities (${r.dim}-d, ${r.videos} videos): write ${secs(r.writeSeconds)}, compaction ${secs(r.compactSeconds)}, IVF-PQ build (${r.partitions} partitions) ${secs(r.indexBuildSeconds)}, scalar indices ${secs(r.scalarIndexSeconds)}; on disk ${r.diskMiB} MiB; RSS ${r.rssMiB.afterBuild} MiB after opening, ${r.rssMiB.afterQueries} MiB after the queries. Production plan: nprobes ${r.chosen.nprobes}, refine ${r.chosen.refineFactor}.`,
+    `${r.rows} entities (${r.dim}-d, ${r.videos} videos): write ${secs(r.writeSeconds)}, compaction ${secs(r.compactSeconds)}, IVF-PQ build (${r.partitions} partitions) ${secs(r.indexBuildSeconds)}, re-id IVF_FLAT on ${r.reidRows} person rows ${secs(r.reidIndexSeconds)}, scalar indices ${secs(r.scalarIndexSeconds)}; on disk ${r.diskMiB} MiB; RSS ${r.rssMiB.afterBuild} MiB after opening, ${r.rssMiB.afterQueries} MiB after the queries. Production plan: nprobes ${r.chosen.nprobes}, refine ${r.chosen.refineFactor}.`,
     '',
     '| filter | plan | p50 ms | p99 ms | recall@10 | hits |',
     '| --- | --- | --- | --- | --- | --- |',

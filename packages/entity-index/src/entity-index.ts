@@ -34,6 +34,28 @@ export interface SearchOptions {
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const VECTOR_INDEX = 'vector_idx';
+/** The re-id centroids' IVF-PQ index: matches of people search that column (findMatches). */
+export const REID_INDEX = 'reidVector_idx';
+/**
+ * Each vector column, its ANN index and the index's kind, given the rows with a vector. The re-id
+ * column gets IVF_FLAT (partitions of the full vectors: exact distances in the probed partitions, no
+ * re-ranking needed, at the cost of a copy of the column): IVF_PQ and HNSW_SQ training fail on a
+ * mixed-case column name in LanceDB 0.31 ("No field named reidvector": lancedb/lancedb#2521,
+ * lance-format/lance#3424), and renaming the column would orphan existing tables. IVF_FLAT trains
+ * by the same failing path when partitions × sample rate reach the rows, so the sample rate stays
+ * below rows ÷ partitions (√rows partitions, as LanceDB's default).
+ */
+const ANN_INDICES = [
+  { column: 'vector', name: VECTOR_INDEX, config: () => Index.ivfPq({ distanceType: 'cosine' }) },
+  { column: 'reidVector', name: REID_INDEX, config: (rows: number) => reidIndexConfig(rows) },
+] as const;
+
+/** The re-id column's IVF_FLAT for `rows` vectors (partitions capped by `maxPartitions`). */
+export function reidIndexConfig(rows: number, maxPartitions = Infinity): Index {
+  const numPartitions = Math.max(1, Math.min(maxPartitions, Math.round(Math.sqrt(rows))));
+  const sampleRate = Math.max(1, Math.min(256, Math.floor(rows / numPartitions) - 1));
+  return Index.ivfFlat({ distanceType: 'cosine', numPartitions, sampleRate });
+}
 /** Small fragments (one per write) a table may gather before it is compacted. */
 const COMPACT_AT_FRAGMENTS = 16;
 /**
@@ -43,7 +65,7 @@ const COMPACT_AT_FRAGMENTS = 16;
 export const NPROBES = 20;
 export const REFINE_FACTOR = 10;
 /** Partitions a filtered ANN query may probe when the first NPROBES leave fewer than `limit` hits. */
-const MAX_NPROBES = 200;
+export const MAX_NPROBES = 200;
 /** IVF-PQ trains its codebooks on at least this many vectors (LanceDB refuses fewer). */
 export const MIN_ANN_ROWS = 256;
 
@@ -187,7 +209,8 @@ export class EntityIndex {
   }
 
   /**
-   * Builds the IVF-PQ index once the table holds `annMinRows` vectors, and the scalar indices of the
+   * Builds an ANN index on each vector column (general embedding, re-id) once `annMinRows` rows
+   * carry a vector of that column, and the scalar indices of the
    * filtered columns once it holds `annMinRows` rows (below that a scan is as fast as an index).
    * Afterwards, and for small tables, `optimize` compacts the small fragments every write leaves
    * (exact search time grows with their number) and folds unindexed rows into the indices (LanceDB
@@ -203,26 +226,29 @@ export class EntityIndex {
       const scalar = await ensureScalarIndices(table, names);
       this.options.logger?.info({ table: table.name, scalar }, 'entity index: scalar indices built');
     }
-    if (!names.includes(VECTOR_INDEX)) {
-      const vectors = await table.countRows('vector IS NOT NULL');
-      if (vectors >= this.options.annMinRows) {
-        const started = performance.now();
-        await table.optimize();
-        await table.createIndex('vector', {
-          config: Index.ivfPq({ distanceType: 'cosine' }),
-          name: VECTOR_INDEX,
-        });
-        this.options.logger?.info(
-          { table: table.name, vectors, ms: Math.round(performance.now() - started) },
-          'entity index: ANN index built',
-        );
-        return;
-      }
+    const schema = await table.schema();
+    let built = false;
+    for (const ann of ANN_INDICES) {
+      if (names.includes(ann.name) || columnDim(schema, ann.column) === undefined) continue;
+      // Backticks name a column (double quotes would make a string, which is never null).
+      const vectors = await table.countRows(`\`${ann.column}\` IS NOT NULL`);
+      if (vectors < this.options.annMinRows) continue;
+      const started = performance.now();
+      if (!built) await table.optimize();
+      await table.createIndex(ann.column, { config: ann.config(vectors), name: ann.name });
+      built = true;
+      this.options.logger?.info(
+        { table: table.name, column: ann.column, vectors, ms: Math.round(performance.now() - started) },
+        'entity index: ANN index built',
+      );
     }
+    if (built) return;
     const small = (await table.stats()).fragmentStats.numSmallFragments;
-    const unindexed = names.includes(VECTOR_INDEX)
-      ? ((await table.indexStats(VECTOR_INDEX))?.numUnindexedRows ?? 0)
-      : 0;
+    let unindexed = 0;
+    for (const ann of ANN_INDICES) {
+      if (names.includes(ann.name))
+        unindexed = Math.max(unindexed, (await table.indexStats(ann.name))?.numUnindexedRows ?? 0);
+    }
     if (small >= COMPACT_AT_FRAGMENTS || unindexed >= this.options.annMinRows) await table.optimize();
   }
 
@@ -259,6 +285,7 @@ export class EntityIndex {
       const nprobes = options.nprobes ?? NPROBES;
       let q = table
         .vectorSearch(Array.from(options.vector))
+        .column('vector')
         .distanceType('cosine')
         .maximumNprobes(Math.max(nprobes, MAX_NPROBES))
         .minimumNprobes(nprobes)

@@ -1,7 +1,10 @@
 export {
   EntityIndex,
+  MAX_NPROBES,
   MIN_ANN_ROWS,
   NPROBES,
+  REID_INDEX,
+  reidIndexConfig,
   REFINE_FACTOR,
   type EntityIndexOptions,
   type SearchOptions,

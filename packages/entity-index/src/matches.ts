@@ -1,5 +1,5 @@
 import type { Table } from '@lancedb/lancedb';
-import type { EntityIndex } from './entity-index.js';
+import { MAX_NPROBES, NPROBES, REFINE_FACTOR, type EntityIndex } from './entity-index.js';
 import type { EntityHit, EntityRow } from './entity-row.js';
 import { HIT_COLUMNS, rowOf, scoreOfDistance, toHit } from './row-columns.js';
 import { sqlIn, sqlString } from './sql-filter.js';
@@ -89,6 +89,11 @@ export async function findMatches(
     .vectorSearch(query)
     .column(column)
     .distanceType('cosine')
+    // As search: where the column has its IVF-PQ index, probe enough partitions and re-rank the
+    // candidates on the full vectors (PQ codes alone rank too coarsely); a flat scan ignores both.
+    .minimumNprobes(NPROBES)
+    .maximumNprobes(MAX_NPROBES)
+    .refineFactor(REFINE_FACTOR)
     .where(where)
     .select([...HIT_COLUMNS, '_distance'])
     .limit(options.limit)

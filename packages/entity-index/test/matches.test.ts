@@ -3,6 +3,7 @@ import { tempDirs } from '@orion/testkit';
 import {
   EntityIndex,
   MIN_ANN_ROWS,
+  REID_INDEX,
   findMatches,
   labelFamily,
   scoreOfDistance,
@@ -105,6 +106,56 @@ describe('re-id columns and matches', () => {
 
     expect(await findMatches(index, person, { limit: 10, minScore: found[0]!.score + 1e-6 })).toEqual([]);
     expect(await findMatches(index, person, { limit: 1, minScore: 0 })).toHaveLength(1);
+  });
+
+  it('builds an ANN index on the re-id column of a large table and still ranks matches as an exact search', async () => {
+    // 30 people, each seen in several of 12 videos: re-id centroids of one person lie close together.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    const people = Array.from({ length: 30 }, () => Array.from({ length: 32 }, rand));
+    const normed = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+    const byVideo = new Map<string, EntityRow[]>();
+    for (let i = 0; i < MIN_ANN_ROWS + 40; i++) {
+      const videoId = `v${i % 12}`;
+      const person = people[i % 30]!;
+      const r = row(videoId, `e${i}`, 'person', i % 8, {
+        tenantId: 'crowd',
+        reidModel: 'osnet@abc',
+        reidVector: normed(person.map((x) => x + 0.3 * rand())),
+      });
+      byVideo.set(videoId, [...(byVideo.get(videoId) ?? []), r]);
+    }
+    // A table with enough rows but few re-id vectors gets the general index only.
+    const bottles = Array.from({ length: MIN_ANN_ROWS }, (_, i) =>
+      row('vBottles', `b${i}`, 'bottle', i % 8, { tenantId: 'crowd' }),
+    );
+    const twoPeople = [0, 1].map((k) =>
+      row('vBottles', `p${k}`, 'person', k, {
+        tenantId: 'crowd',
+        reidModel: 'osnet@abc',
+        reidVector: normed(people[k]!.map((x) => x + 0.3 * rand())),
+      }),
+    );
+    await index.replaceVideo('crowd', 'vBottles', [...bottles, ...twoPeople]);
+    expect(await index.indices('crowd')).toContain('vector_idx');
+    expect(await index.indices('crowd')).not.toContain(REID_INDEX);
+
+    for (const [videoId, rows] of byVideo) await index.replaceVideo('crowd', videoId, rows);
+    expect(await index.indices('crowd')).toContain(REID_INDEX);
+
+    const all = [...twoPeople, ...byVideo.values()].flat();
+    const cosine = (a: number[], b: number[]) => 1 - a.reduce((s, x, k) => s + x * b[k]!, 0);
+    for (const probe of [all[0]!, all[77]!, all[250]!]) {
+      const entity = (await readEntityRow(index, 'crowd', probe.videoId, probe.entityId))!;
+      const found = await findMatches(index, entity, { limit: 5, minScore: 0 });
+      const exact = all
+        .filter((r) => r.videoId !== probe.videoId)
+        .map((r) => ({ id: `${r.videoId}/${r.entityId}`, d: cosine(entity.reidVector!, r.reidVector!) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 5);
+      expect(found.map((m) => `${m.row.videoId}/${m.row.entityId}`)).toEqual(exact.map((e) => e.id));
+      found.forEach((m, k) => expect(m.evidence.distance).toBeCloseTo(exact[k]!.d, 4));
+    }
   });
 
   it('scores and families', () => {
