@@ -1,14 +1,16 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Index, connect } from '@lancedb/lancedb';
+import { connect } from '@lancedb/lancedb';
 import { COCO_LABELS } from '@orion/embeddings';
 import {
   EntityIndex,
   NPROBES,
   REFINE_FACTOR,
   REID_INDEX,
+  MAX_PARTITIONS,
   reidIndexConfig,
+  vectorIndexConfig,
   SCALAR_INDICES,
   findMatches,
   readEntityRow,
@@ -31,7 +33,6 @@ const ROWS_PER_OBJECT = 200;
  */
 const NOISE = [0.01, 0.05] as const;
 /** IVF partitions: LanceDB's default √rows (1000 at 1 M) trains k-means for about an hour on 2 cores. */
-const MAX_PARTITIONS = 256;
 const BATCH = 10_000;
 const LATENCY_QUERIES = 100;
 /** Queries with an exact answer (flat scan) to score recall@10 against. */
@@ -155,7 +156,6 @@ export async function runSearchBench(opts: {
     reidIndexSeconds: null,
     scalarIndexSeconds: null,
   };
-  const numPartitions = Math.min(MAX_PARTITIONS, Math.round(Math.sqrt(rows)));
   try {
     if (opts.dir) await mkdir(opts.dir, { recursive: true });
     rand = rng(20);
@@ -208,18 +208,15 @@ export async function runSearchBench(opts: {
       `  written in ${writeSeconds.toFixed(1)} s, compacted in ${compactSeconds.toFixed(1)} s; building IVF-PQ`,
     );
     t = performance.now();
-    // The entity index's IVF-PQ (cosine, PQ defaults), partitions capped (MAX_PARTITIONS).
-    await table.createIndex('vector', {
-      config: Index.ivfPq({ distanceType: 'cosine', numPartitions }),
-      name: 'vector_idx',
-    });
+    // The entity index's IVF-PQ as a rebuild trains it (cosine, PQ defaults, partitions capped).
+    await table.createIndex('vector', { config: vectorIndexConfig(rows), name: 'vector_idx' });
     const indexBuildSeconds = (performance.now() - t) / 1000;
     log(`  IVF-PQ built in ${indexBuildSeconds.toFixed(1)} s`);
     t = performance.now();
     // The re-id column's index as EntityIndex builds it (IVF_FLAT, cosine), partitions capped alike.
     const reidRows = await table.countRows('`reidVector` IS NOT NULL');
     await table.createIndex('reidVector', {
-      config: reidIndexConfig(reidRows, MAX_PARTITIONS),
+      config: reidIndexConfig(reidRows),
       name: REID_INDEX,
     });
     const reidIndexSeconds = (performance.now() - t) / 1000;
@@ -377,7 +374,7 @@ export async function runSearchBench(opts: {
       dim: DIM,
       videos,
       ...built,
-      partitions: numPartitions,
+      partitions: Math.min(MAX_PARTITIONS, Math.round(Math.sqrt(rows))),
       diskMiB: Math.round((await du(dir)) / 2 ** 20),
       rssMiB: { afterBuild, afterQueries: rssMiB() },
       chosen: { nprobes: NPROBES, refineFactor: REFINE_FACTOR },

@@ -46,13 +46,29 @@ export const REID_INDEX = 'reidVector_idx';
  * below rows ÷ partitions (√rows partitions, as LanceDB's default).
  */
 const ANN_INDICES = [
-  { column: 'vector', name: VECTOR_INDEX, config: () => Index.ivfPq({ distanceType: 'cosine' }) },
+  { column: 'vector', name: VECTOR_INDEX, config: (rows: number) => vectorIndexConfig(rows) },
   { column: 'reidVector', name: REID_INDEX, config: (rows: number) => reidIndexConfig(rows) },
 ] as const;
 
+/**
+ * IVF partitions an ANN index gets at most. LanceDB's default is √rows (1 000 at 1 M rows), whose
+ * k-means takes far longer to train on a 2-core machine; 256 kept recall@10 at 1.000 at 1 M rows
+ * (docs/benchmarks.md, "Search at scale").
+ */
+export const MAX_PARTITIONS = 256;
+
+function partitionsFor(rows: number, maxPartitions: number): number {
+  return Math.max(1, Math.min(maxPartitions, Math.round(Math.sqrt(rows))));
+}
+
+/** The general-vector column's IVF-PQ (cosine, PQ defaults) for `rows` vectors. */
+export function vectorIndexConfig(rows: number, maxPartitions = MAX_PARTITIONS): Index {
+  return Index.ivfPq({ distanceType: 'cosine', numPartitions: partitionsFor(rows, maxPartitions) });
+}
+
 /** The re-id column's IVF_FLAT for `rows` vectors (partitions capped by `maxPartitions`). */
-export function reidIndexConfig(rows: number, maxPartitions = Infinity): Index {
-  const numPartitions = Math.max(1, Math.min(maxPartitions, Math.round(Math.sqrt(rows))));
+export function reidIndexConfig(rows: number, maxPartitions = MAX_PARTITIONS): Index {
+  const numPartitions = partitionsFor(rows, maxPartitions);
   const sampleRate = Math.max(1, Math.min(256, Math.floor(rows / numPartitions) - 1));
   return Index.ivfFlat({ distanceType: 'cosine', numPartitions, sampleRate });
 }
@@ -137,7 +153,7 @@ export class EntityIndex {
     tenantId: string,
     videoId: string,
     rows: EntityRow[],
-    options: { dim?: number } = {},
+    options: { dim?: number; deferAnn?: boolean } = {},
   ): Promise<{ rows: number }> {
     for (const r of rows) {
       if (r.tenantId !== tenantId || r.videoId !== videoId) {
@@ -184,7 +200,7 @@ export class EntityIndex {
         .whenNotMatchedInsertAll()
         .whenNotMatchedBySourceDelete({ where: ofVideo })
         .execute(data);
-      await this.maintain(table);
+      await this.maintain(table, { buildAnn: !options.deferAnn });
       return { rows: rows.length };
     });
   }
@@ -214,9 +230,9 @@ export class EntityIndex {
    * filtered columns once it holds `annMinRows` rows (below that a scan is as fast as an index).
    * Afterwards, and for small tables, `optimize` compacts the small fragments every write leaves
    * (exact search time grows with their number) and folds unindexed rows into the indices (LanceDB
-   * scans those exactly).
+   * scans those exactly). With `buildAnn` false (a rebuild's writes) no ANN index is started.
    */
-  private async maintain(table: Table): Promise<void> {
+  private async maintain(table: Table, { buildAnn }: { buildAnn: boolean }): Promise<void> {
     const names = (await table.listIndices()).map((i) => i.name);
     // Every table with annMinRows vectors has as many rows: one check covers both cases.
     if (
@@ -229,7 +245,7 @@ export class EntityIndex {
     const schema = await table.schema();
     let built = false;
     for (const ann of ANN_INDICES) {
-      if (names.includes(ann.name) || columnDim(schema, ann.column) === undefined) continue;
+      if (!buildAnn || names.includes(ann.name) || columnDim(schema, ann.column) === undefined) continue;
       // Backticks name a column (double quotes would make a string, which is never null).
       const vectors = await table.countRows(`\`${ann.column}\` IS NOT NULL`);
       if (vectors < this.options.annMinRows) continue;
@@ -250,6 +266,29 @@ export class EntityIndex {
         unindexed = Math.max(unindexed, (await table.indexStats(ann.name))?.numUnindexedRows ?? 0);
     }
     if (small >= COMPACT_AT_FRAGMENTS || unindexed >= this.options.annMinRows) await table.optimize();
+  }
+
+  /**
+   * Trains every ANN index again on the table's present rows (replacing the old one), with
+   * partitions for its present size. An index trained when the table was small keeps its
+   * partitions as rows are folded in (`optimize` does not retrain), so a rebuild ends here.
+   */
+  trainAnnIndices(tenantId: string): Promise<string[]> {
+    return this.serial(tenantId, async () => {
+      const table = await this.table(tenantId);
+      if (!table) return [];
+      await table.optimize();
+      const schema = await table.schema();
+      const trained: string[] = [];
+      for (const ann of ANN_INDICES) {
+        if (columnDim(schema, ann.column) === undefined) continue;
+        const vectors = await table.countRows(`\`${ann.column}\` IS NOT NULL`);
+        if (vectors < this.options.annMinRows) continue;
+        await table.createIndex(ann.column, { config: ann.config(vectors), name: ann.name, replace: true });
+        trained.push(ann.name);
+      }
+      return trained;
+    });
   }
 
   /** Names of the table's indices (vector and scalar). */

@@ -1,10 +1,12 @@
 export {
   EntityIndex,
   MAX_NPROBES,
+  MAX_PARTITIONS,
   MIN_ANN_ROWS,
   NPROBES,
   REID_INDEX,
   reidIndexConfig,
+  vectorIndexConfig,
   REFINE_FACTOR,
   type EntityIndexOptions,
   type SearchOptions,

@@ -209,6 +209,30 @@ describe.each(setups)('entity index on the $name', (setup) => {
     expect(hit.map((h) => h.entityId)).toContain('e37');
   });
 
+  it("defers the ANN index over a rebuild's writes, then trains it once on every row", async () => {
+    const half = MIN_ANN_ROWS / 2 + 10;
+    const video = (v: string, from: number) =>
+      Array.from({ length: half }, (_, i) =>
+        row(v, `e${i}`, 'bottle', from + i, { tenantId: 'grow', vector: unit(from + i, from + i) }),
+      );
+    await index.replaceVideo('grow', 'v1', video('v1', 0), { deferAnn: true });
+    expect(await index.trainAnnIndices('grow')).toEqual([]); // fewer than annMinRows vectors
+    await index.replaceVideo('grow', 'v2', video('v2', half), { deferAnn: true });
+    await index.replaceVideo('grow', 'v3', video('v3', 2 * half), { deferAnn: true });
+    expect(await index.indices('grow')).not.toContain('vector_idx'); // 3 × half ≥ annMinRows, deferred
+    expect(await index.trainAnnIndices('grow')).toEqual(['vector_idx']);
+    expect(await index.trainAnnIndices('grow')).toEqual(['vector_idx']); // trained again, replaced
+    expect((await index.indices('grow')).filter((n) => n === 'vector_idx')).toHaveLength(1);
+    expect(await index.stats('grow')).toEqual({ rows: 3 * half, vectors: 3 * half, annIndex: true });
+    // The trained index ranks as the exact scan does (test vectors repeat: compare distances).
+    for (const i of [5, 2 * half + 7]) {
+      const ann = await index.search('grow', { vector: unit(i, i), limit: 3 });
+      const exact = await index.search('grow', { vector: unit(i, i), limit: 3, exact: true });
+      expect(ann.map((h) => h.distance?.toFixed(4))).toEqual(exact.map((h) => h.distance?.toFixed(4)));
+      expect(ann[0]?.distance).toBeCloseTo(0, 4);
+    }
+  });
+
   it('refuses rows of another video and invalid tenant ids', async () => {
     await expect(index.replaceVideo('acme', 'vX', [row('vY', 'e1', 'person', 0)])).rejects.toThrow(
       /not acme\/vX/,

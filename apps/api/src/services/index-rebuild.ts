@@ -5,9 +5,11 @@ import type { IndexRebuilt } from '@orion/shared/api';
 const PAGE = 200;
 
 /**
- * Rebuilds a tenant's entity table from what is stored: drops it, then writes each video's current
- * run again. Videos without results (still running, failed, canceled) are skipped. Search sees a
- * partial table while it runs.
+ * Rebuilds a tenant's entity table from what is stored: drops it, writes each video's current run
+ * again, then trains the ANN indices once on all rows (partitions for the table's whole size, where
+ * the index built during the writes would keep those of its first INDEX_MIN_ROWS rows). Videos
+ * without results (still running, failed, canceled) are skipped. Search sees a partial table, and
+ * searches it exactly, while it runs.
  */
 export async function rebuildEntityIndex(
   tenantId: string,
@@ -27,7 +29,7 @@ export async function rebuildEntityIndex(
       }
       try {
         const { rows, dim } = await readRunRows(deps.store, record, record.runId);
-        await deps.entityIndex.replaceVideo(tenantId, record.id, rows, { dim });
+        await deps.entityIndex.replaceVideo(tenantId, record.id, rows, { dim, deferAnn: true });
         videos++;
       } catch (err) {
         if (!(err instanceof ObjectNotFoundError)) throw err;
@@ -36,6 +38,7 @@ export async function rebuildEntityIndex(
     }
     cursor = page.nextCursor;
   } while (cursor);
+  await deps.entityIndex.trainAnnIndices(tenantId);
   const stats = await deps.entityIndex.stats(tenantId);
   const ms = Math.round(performance.now() - started);
   deps.logger.info({ tenantId, videos, skipped, rows: stats.rows, ms }, 'entity index rebuilt');
