@@ -5,7 +5,7 @@ import type { IndexLocation } from './index-location.js';
 import { sqlString, whereClause, type EntityFilter } from './sql-filter.js';
 import type { Schema } from 'apache-arrow';
 import { HIT_COLUMNS, toHit } from './row-columns.js';
-import { SCALAR_INDICES, ensureScalarIndices } from './scalar-indices.js';
+import { ensureScalarIndices, missingScalarIndices } from './scalar-indices.js';
 import { columnDim, entityTableSchema, reidColumns, vectorDim } from './table-schema.js';
 
 export interface EntityIndexOptions {
@@ -236,7 +236,7 @@ export class EntityIndex {
     const names = (await table.listIndices()).map((i) => i.name);
     // Every table with annMinRows vectors has as many rows: one check covers both cases.
     if (
-      SCALAR_INDICES.some((s) => !names.includes(s.name)) &&
+      (await missingScalarIndices(table, names)).length > 0 &&
       (await table.countRows()) >= this.options.annMinRows
     ) {
       const scalar = await ensureScalarIndices(table, names);

@@ -75,3 +75,8 @@ export function columnDim(schema: Schema, column: string): number | undefined {
   if (!type || !DataType.isFixedSizeList(type)) return undefined;
   return (type as FixedSizeList).listSize;
 }
+
+/** Names of a table's columns. */
+export function columnNames(schema: Schema): Set<string> {
+  return new Set(schema.fields.map((f) => f.name));
+}

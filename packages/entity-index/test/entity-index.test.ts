@@ -190,7 +190,8 @@ describe.each(setups)('entity index on the $name', (setup) => {
     const stats = await index.stats('acme');
     expect(stats).toMatchObject({ rows: MIN_ANN_ROWS + 21, annIndex: true });
     expect((await index.indices('acme')).sort()).toEqual(
-      ['vector_idx', ...SCALAR_INDICES.map((s) => s.name)].sort(),
+      // No row has a re-id vector: the table has no re-id columns to index.
+      ['vector_idx', ...SCALAR_INDICES.filter((s) => s.column !== 'reidModel').map((s) => s.name)].sort(),
     );
     // The scalar indices answer the filters as the scan did, rows written after them included.
     await index.replaceVideo('acme', 'vLate', [row('vLate', 'e1', 'bottle', 3, { vector: unit(3) })]);

@@ -139,6 +139,7 @@ describe('re-id columns and matches', () => {
     await index.replaceVideo('crowd', 'vBottles', [...bottles, ...twoPeople]);
     expect(await index.indices('crowd')).toContain('vector_idx');
     expect(await index.indices('crowd')).not.toContain(REID_INDEX);
+    expect(await index.indices('crowd')).toContain('reidModel_idx'); // the people's model, filtered on
 
     for (const [videoId, rows] of byVideo) await index.replaceVideo('crowd', videoId, rows);
     expect(await index.indices('crowd')).toContain(REID_INDEX);
