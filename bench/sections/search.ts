@@ -339,7 +339,7 @@ export async function runSearchBench(opts: {
         .distanceType('cosine')
         .bypassVectorIndex()
         .where(`videoId != '${entity.videoId}' AND label = 'person' AND reidModel = '${REID_MODEL}'`)
-        .select(['videoId', 'entityId'])
+        .select(['videoId', 'entityId', '_distance'])
         .limit(K)
         .toArray();
       exactMs.push(performance.now() - exactStarted);
