@@ -32,6 +32,7 @@ export * from './models/find-manifest.js';
 export * from './models/resolve-model.js';
 export * from './models/pull-model.js';
 export * from './models/inference-session.js';
+export * from './models/int8-precision.js';
 export * from './models/preprocess.js';
 export * from './models/tensor-writer.js';
 export * from './formats/detections.js';

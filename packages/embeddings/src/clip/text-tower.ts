@@ -1,5 +1,5 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { threadPoolOptions } from '@orion/shared';
+import { sessionConfigOptions } from '@orion/shared';
 import { sessionThreads, type ModelLoadOptions } from '../load-options.js';
 import type { ClipManifest } from './clip-manifest.js';
 import { ClipModelError, normalisedRows } from './clip-model-error.js';
@@ -41,7 +41,7 @@ export async function openTextTower(
     executionProviders: ['cpu'],
     intraOpNumThreads: threads.intraOpThreads,
     interOpNumThreads: threads.interOpThreads,
-    ...threadPoolOptions(threads.allowSpinning),
+    ...sessionConfigOptions(threads.allowSpinning),
     graphOptimizationLevel: 'all',
   });
   try {

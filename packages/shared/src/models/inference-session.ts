@@ -9,6 +9,7 @@ import type { ModelManifest } from './manifest.js';
 import type { ResolvedModel } from './resolve-model.js';
 import type { ExecutionProvider, ExecutionProviderSetting } from '../vocabulary.js';
 import { CodedError } from '../errors/coded-error.js';
+import { needsInt8Precision } from './int8-precision.js';
 
 export interface SessionSettings {
   executionProvider: ExecutionProviderSetting;
@@ -21,17 +22,25 @@ export interface SessionSettings {
   logger?: Logger;
 }
 
+const INT8_PRECISION = needsInt8Precision();
+
 /**
- * Session options for the thread pools' spin-waiting. Spinning buys latency when a session has its
- * cores to itself and burns them when processes share cores (a detect and an embed worker on one
- * machine): there the spinning threads of one steal cycles from the other's work.
+ * Session config entries every session gets. Spin-waiting of the thread pools: spinning buys latency
+ * when a session has its cores to itself and burns them when processes share cores (a detect and an
+ * embed worker on one machine): there the spinning threads of one steal cycles from the other's
+ * work. Exact int8 products on CPUs without VNNI (`needsInt8Precision`).
  */
-export function threadPoolOptions(
+export function sessionConfigOptions(
   allowSpinning: boolean | undefined,
+  int8Precision = INT8_PRECISION,
 ): Pick<InferenceSession.SessionOptions, 'extra'> {
-  if (allowSpinning === undefined) return {};
-  const spin = allowSpinning ? '1' : '0';
-  return { extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } } };
+  const session: Record<string, unknown> = {};
+  if (allowSpinning !== undefined) {
+    const spin = allowSpinning ? '1' : '0';
+    Object.assign(session, { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } });
+  }
+  if (int8Precision) session.x64quantprecision = '1';
+  return Object.keys(session).length > 0 ? { extra: { session } } : {};
 }
 
 /** An ONNX Runtime session with the provider that really runs it. */
@@ -153,7 +162,7 @@ async function openSession(
       ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
       ...(settings.interOpThreads !== undefined ? { interOpNumThreads: settings.interOpThreads } : {}),
       graphOptimizationLevel: 'all',
-      ...threadPoolOptions(settings.allowSpinning),
+      ...sessionConfigOptions(settings.allowSpinning),
       enableProfiling: true,
       profileFilePrefix: join(profileDir, 'warmup'),
     });
