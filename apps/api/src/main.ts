@@ -53,7 +53,14 @@ if (config.api.runBackgroundWorkers) {
     }),
   );
   // The identities job reads the entity index this process holds open (workers/identities-worker.ts).
-  workers.push(startIdentitiesWorker({ ...base, store: deps.store, entityIndex: deps.entityIndex }));
+  workers.push(
+    startIdentitiesWorker({
+      ...base,
+      store: deps.store,
+      entityIndex: deps.entityIndex,
+      maxPool: config.identities.maxPool,
+    }),
+  );
   workers.push(
     startCallbackWorker({
       ...base,

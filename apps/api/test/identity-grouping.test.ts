@@ -64,7 +64,7 @@ describe('identities from entity rows', () => {
     expect(groups).toHaveLength(4);
     expect(file.identities.find((i) => i.label === 'person')!.vector).toBe('reid');
     expect(file.identities.find((i) => i.appearances[0]!.label === 'car')!.vector).toBe('general');
-    expect(file.counts).toEqual({ entities: 9, identities: 4, acrossVideos: 4 });
+    expect(file.counts).toEqual({ entities: 9, identities: 4, acrossVideos: 4, leftOut: 0 });
     expect(file.identities.map((i) => i.id)).toEqual(['i1', 'i2', 'i3', 'i4']);
   });
 
@@ -95,6 +95,31 @@ describe('identities from entity rows', () => {
       ['e1', 'e2'],
       ['e3', 'e4'],
     ]);
+  });
+
+  it('cuts a pool over maxPool to its best-seen entities and counts the rest as left out', async () => {
+    const rows = [
+      row('vA', 'e1', [0, 5], { ...reid(0), observationCount: 9 }),
+      row('vB', 'e1', [0, 4], { ...reid(0, 1), observationCount: 9 }),
+      row('vA', 'e2', [10, 15], { ...reid(3), observationCount: 8 }),
+      row('vB', 'e2', [6, 9], { ...reid(3, 2), observationCount: 8 }),
+      // Seen least: the two the cut leaves out (each would join a person above).
+      row('vC', 'e1', [0, 1], { ...reid(0, 2), observationCount: 1 }),
+      row('vC', 'e2', [3, 4], { ...reid(3, 1), observationCount: 2 }),
+      // Another family's pool, under the cap: untouched.
+      row('vA', 'e3', [0, 9], { label: 'car', vector: unit(8, 1) }),
+      row('vB', 'e3', [0, 9], { label: 'car', vector: unit(8, 1, 1) }),
+      row('vC', 'e3', [0, 9], { label: 'car', vector: unit(8, 4) }),
+      row('vD', 'e3', [0, 9], { label: 'car', vector: unit(8, 4, 1) }),
+    ];
+    const keys = (file: Awaited<ReturnType<typeof groupIdentities>>) =>
+      file.identities.map((i) => i.appearances.map((a) => `${a.videoId}/${a.entityId}`).join(' '));
+    const whole = await groupIdentities('acme', rows);
+    expect(whole.counts).toMatchObject({ entities: 10, leftOut: 0 });
+    expect(keys(whole)).toEqual(expect.arrayContaining(['vA/e1 vB/e1 vC/e1', 'vA/e2 vB/e2 vC/e2']));
+    const cut = await groupIdentities('acme', rows, new Date(), 4);
+    expect(cut.counts).toMatchObject({ entities: 8, leftOut: 2 });
+    expect(keys(cut).sort()).toEqual(['vA/e1 vB/e1', 'vA/e2 vB/e2', 'vA/e3 vB/e3', 'vC/e3 vD/e3']);
   });
 
   it('has nothing to group in a tenant without entities, or too few to compare', async () => {

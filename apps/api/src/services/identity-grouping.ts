@@ -1,6 +1,12 @@
 import { hdbscan, hdbscanOnThisThread } from '@orion/hdbscan';
 import { labelFamily, type EntityRow } from '@orion/entity-index';
-import { IDENTITIES_FORMAT, IDENTITIES_VERSION, type IdentitiesFile, type Identity } from '@orion/shared';
+import {
+  DEFAULT_IDENTITIES_MAX_POOL,
+  IDENTITIES_FORMAT,
+  IDENTITIES_VERSION,
+  type IdentitiesFile,
+  type Identity,
+} from '@orion/shared';
 
 /**
  * HDBSCAN settings for entity centroids. Two appearances are enough for an identity (a person seen in
@@ -27,6 +33,22 @@ type Space = Identity['vector'];
 interface Pool {
   space: Space;
   rows: { row: EntityRow; vector: number[] }[];
+}
+
+/**
+ * A pool cut to its `max` best-seen entities (most observations, then longest seen; ties in a fixed
+ * order): HDBSCAN keeps every pairwise distance, so memory and time grow with the square of the pool.
+ */
+function capPool(pool: Pool, max: number): { kept: Pool; leftOut: number } {
+  if (pool.rows.length <= max) return { kept: pool, leftOut: 0 };
+  const ranked = [...pool.rows].sort(
+    (a, b) =>
+      b.row.observationCount - a.row.observationCount ||
+      b.row.lastSeen - b.row.firstSeen - (a.row.lastSeen - a.row.firstSeen) ||
+      a.row.videoId.localeCompare(b.row.videoId) ||
+      a.row.entityId.localeCompare(b.row.entityId),
+  );
+  return { kept: { ...pool, rows: ranked.slice(0, max) }, leftOut: pool.rows.length - max };
 }
 
 /** Entities of one video in view at the same time are two objects: never one identity. */
@@ -66,17 +88,22 @@ function splitByCannotLink(members: { row: EntityRow; probability: number }[]) {
 /**
  * Groups a tenant's entities into identities: HDBSCAN (cosine) per label family and vector kind
  * (re-id centroids for people, the general embedding centroid for the rest), then cannot-link splits.
- * Groups of one entity are no identity.
+ * Groups of one entity are no identity. A pool over `maxPool` entities is cut to its best-seen ones;
+ * `counts.leftOut` says how many were not grouped.
  */
 export async function groupIdentities(
   tenantId: string,
   rows: EntityRow[],
   /** When the rows were read: what `computedAt` says (rows written later are not in it). */
   readAt = new Date(),
+  maxPool = DEFAULT_IDENTITIES_MAX_POOL,
 ): Promise<IdentitiesFile> {
   const identities: Omit<Identity, 'id'>[] = [];
   let entities = 0;
-  for (const pool of pools(rows)) {
+  let leftOut = 0;
+  for (const whole of pools(rows)) {
+    const { kept: pool, leftOut: cut } = capPool(whole, maxPool);
+    leftOut += cut;
     entities += pool.rows.length;
     if (pool.rows.length < IDENTITY_HDBSCAN.minClusterSize) continue;
     const vectors = pool.rows.map((r) => r.vector);
@@ -130,6 +157,7 @@ export async function groupIdentities(
       entities,
       identities: numbered.length,
       acrossVideos: numbered.filter((i) => new Set(i.appearances.map((a) => a.videoId)).size > 1).length,
+      leftOut,
     },
     identities: numbered,
   };

@@ -18,6 +18,8 @@ export interface IdentitiesDeps {
   store: ObjectStore;
   entityIndex: EntityIndex;
   logger: Logger;
+  /** IDENTITIES_MAX_POOL. */
+  maxPool: number;
 }
 
 /**
@@ -30,8 +32,14 @@ export async function recomputeIdentities(job: Job, deps: IdentitiesDeps): Promi
   const started = performance.now();
   const readAt = new Date();
   const rows = await readTenantRows(deps.entityIndex, tenantId);
-  const file = await groupIdentities(tenantId, rows, readAt);
+  const file = await groupIdentities(tenantId, rows, readAt, deps.maxPool);
   await writeIdentities(deps.store, file);
+  if (file.counts.leftOut) {
+    deps.logger.warn(
+      { tenantId, leftOut: file.counts.leftOut, maxPool: deps.maxPool },
+      'identities: label families over IDENTITIES_MAX_POOL were cut to their best-seen entities',
+    );
+  }
   deps.logger.info(
     { tenantId, ...file.counts, ms: Math.round(performance.now() - started) },
     'identities recomputed',

@@ -58,6 +58,11 @@ export async function identities(
   process.stdout.write(
     `${res.total} identities (${res.counts.acrossVideos} across videos, from ${res.counts.entities} entities; computed ${res.computedAt})\n`,
   );
+  if (res.counts.leftOut) {
+    process.stdout.write(
+      `${res.counts.leftOut} entities not grouped: label families over IDENTITIES_MAX_POOL keep their best-seen entities\n`,
+    );
+  }
   for (const i of res.identities) {
     process.stdout.write(
       `${i.id} ${i.label} (${i.vector}): ${i.appearances.length} appearances in ${i.videos} videos\n`,

@@ -100,6 +100,12 @@ export const IdentityList = Type.Object(
         entities: Type.Integer({ description: 'entities grouped' }),
         identities: Type.Integer(),
         acrossVideos: Type.Integer({ description: 'identities seen in two or more videos' }),
+        leftOut: Type.Optional(
+          Type.Integer({
+            description:
+              'entities not grouped: their label family had more than IDENTITIES_MAX_POOL entities, of which the best-seen were grouped',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

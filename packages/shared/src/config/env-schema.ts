@@ -7,6 +7,7 @@ import {
   EXECUTION_PROVIDER_SETTINGS,
   NOISE_POLICIES,
 } from '../vocabulary.js';
+import { DEFAULT_IDENTITIES_MAX_POOL } from '../formats/identities.js';
 import {
   booleanVar,
   callbackAllowHosts,
@@ -58,6 +59,11 @@ export const envSchema = z.object({
     .default(10_000)
     .describe(
       "How long the tenant's identities job waits after a video completes before it regroups the tenant's entities across videos; each completion within the wait restarts it (BullMQ debounce), so a bulk upload is grouped once at its end.",
+    ),
+  IDENTITIES_MAX_POOL: numberVar({ int: true, min: 2, max: 1_000_000 })
+    .default(DEFAULT_IDENTITIES_MAX_POOL)
+    .describe(
+      'Entities of one label family the identities job clusters at most (HDBSCAN keeps every pairwise distance, so memory and time grow with the square). A larger family keeps its best-seen entities (most observations) and reports the rest as left out (`counts.leftOut`). 20000, measured on 2 cores with 512-d vectors (docs/operations.md, "Identities at scale"): 10 s and 1.3 GiB peak in the API process, against 27 s and 2.7 GiB at 32000.',
     ),
   ORION_MODELS_DIR: stringVar()
     .optional()

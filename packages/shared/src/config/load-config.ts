@@ -109,7 +109,7 @@ export interface OrionConfig {
   /** The tenants' entity tables (LanceDB): vectors needed before the ANN index is built. */
   entityIndex: { annMinRows: number };
   /** Identities across a tenant's videos: the debounce after a completed video. */
-  identities: { debounceMs: number };
+  identities: { debounceMs: number; maxPool: number };
   modelsDir: string;
   /** Defaults for a video's plan, and the bounds every plan stays within. */
   pipeline: { targetFps: number; shardSeconds: number; maxVideoSeconds: number; maxShardsPerVideo: number };
@@ -183,7 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     entityIndex: { annMinRows: e.INDEX_MIN_ROWS },
-    identities: { debounceMs: e.IDENTITIES_DEBOUNCE_MS },
+    identities: { debounceMs: e.IDENTITIES_DEBOUNCE_MS, maxPool: e.IDENTITIES_MAX_POOL },
     modelsDir: resolve(e.ORION_MODELS_DIR ?? defaultModelsDir()),
     pipeline: {
       targetFps: e.TARGET_FPS,

@@ -10,6 +10,8 @@ import { parseWithSchema } from './detections.js';
  */
 export const IDENTITIES_FORMAT = 'orion.identities';
 export const IDENTITIES_VERSION = 1;
+/** IDENTITIES_MAX_POOL's default: entities of one label family the identities job clusters at most. */
+export const DEFAULT_IDENTITIES_MAX_POOL = 20_000;
 
 const TENANT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -62,6 +64,8 @@ export const identitiesFileSchema = z
         entities: z.number().int().min(0),
         identities: z.number().int().min(0),
         acrossVideos: z.number().int().min(0),
+        /** Entities not grouped because their pool was over IDENTITIES_MAX_POOL (absent before it existed). */
+        leftOut: z.number().int().min(0).optional(),
       })
       .strict(),
     identities: z.array(identitySchema),

@@ -131,6 +131,8 @@ export const identitiesJobResultSchema = z.object({
   entities: z.number().int().min(0),
   identities: z.number().int().min(0),
   acrossVideos: z.number().int().min(0),
+  /** Entities of pools over IDENTITIES_MAX_POOL that were not grouped. */
+  leftOut: z.number().int().min(0).optional(),
 });
 
 export type DetectJobResult = z.infer<typeof detectJobResultSchema>;
