@@ -63,7 +63,7 @@ export const envSchema = z.object({
   IDENTITIES_MAX_POOL: numberVar({ int: true, min: 2, max: 1_000_000 })
     .default(DEFAULT_IDENTITIES_MAX_POOL)
     .describe(
-      'Entities of one label family the identities job clusters at most (HDBSCAN keeps every pairwise distance, so memory and time grow with the square). A larger family keeps its best-seen entities (most observations) and reports the rest as left out (`counts.leftOut`). 20000, measured on 2 cores with 512-d vectors (docs/operations.md, "Identities at scale"): 10 s and 1.3 GiB peak in the API process, against 27 s and 2.7 GiB at 32000.',
+      'Entities of one label family the identities job clusters at most (HDBSCAN keeps every pairwise distance, so memory and time grow with the square). A larger family keeps its best-seen entities (most observations) and reports the rest as left out (`counts.leftOut`). 20000, measured on 2 cores with 512-d vectors (docs/operations.md, "Identities at scale"): 10 s and 1.4 GiB peak in the API process, against 26 s and 2.8 GiB at 32000 (npm run bench:identities).',
     ),
   ORION_MODELS_DIR: stringVar()
     .optional()
