@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { EntityRow } from '@orion/entity-index';
 import { DEFAULT_IDENTITIES_MAX_POOL } from '@orion/shared';
 import { groupIdentities } from '../../apps/api/src/services/identity-grouping.js';
+import { seededRandom } from '../lib/seeded-random.js';
 
 const DIM = 512;
 const PER_VIDEO = 50;
@@ -22,19 +23,10 @@ const poolAt = args.indexOf('--max-pool');
 const maxPool = poolAt >= 0 ? Number(args.splice(poolAt, 2)[1]) : DEFAULT_IDENTITIES_MAX_POOL;
 const sizes = args.length > 0 ? args.map(Number) : [2000, 8000, 20000];
 
-/** Deterministic PRNG (mulberry32) so every run draws the same people. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const peakMiB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
 
 function people(n: number): EntityRow[] {
-  const rand = rng(n);
+  const rand = seededRandom(n);
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const normalise = (v: number[]) => {
     const norm = Math.hypot(...v);

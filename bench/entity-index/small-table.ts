@@ -11,22 +11,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EntityIndex, MIN_ANN_ROWS, type EntityRow } from '@orion/entity-index';
+import { seededRandom } from '../lib/seeded-random.js';
 
 const DIM = 512;
 const QUERIES = 100;
 const PER_VIDEO = 50;
 const LABELS = ['person', 'person', 'person', 'person', 'car', 'car', 'bicycle', 'bottle', 'dog', 'backpack'];
 
-/** Deterministic PRNG (mulberry32) so every run draws the same table. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(7);
+const rand = seededRandom(7);
 const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
 const normalise = (v: number[]) => {
   const n = Math.hypot(...v);

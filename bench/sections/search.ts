@@ -19,6 +19,7 @@ import {
   type EntityFilter,
   type EntityRow,
 } from '@orion/entity-index';
+import { seededRandom } from '../lib/seeded-random.js';
 
 const TENANT = 'bench';
 const DIM = 512;
@@ -76,16 +77,6 @@ export interface SearchBenchResult {
   latency: LatencyRow[];
 }
 
-/** Deterministic PRNG (mulberry32): every run draws the same table. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -117,7 +108,7 @@ export async function runSearchBench(opts: {
 }): Promise<SearchBenchResult> {
   const { rows, log } = opts;
   // Separate streams for the objects, the rows and the queries: a reused table gets the same queries.
-  let rand = rng(19);
+  let rand = seededRandom(19);
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const unit = (v: Float32Array) => {
     let n = 0;
@@ -158,7 +149,7 @@ export async function runSearchBench(opts: {
   };
   try {
     if (opts.dir) await mkdir(opts.dir, { recursive: true });
-    rand = rng(20);
+    rand = seededRandom(20);
     if (await reusable(dir, rows)) log(`  reusing the table in ${dir}`);
     else built = await writeTable(dir);
   } catch (err) {
@@ -231,7 +222,7 @@ export async function runSearchBench(opts: {
   }
 
   try {
-    rand = rng(21);
+    rand = seededRandom(21);
 
     const index = await EntityIndex.open({ location: { uri: dir }, annMinRows: Number.MAX_SAFE_INTEGER });
     // Queries near random objects; the label-filtered ones near objects of that label.
