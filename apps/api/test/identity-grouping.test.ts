@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EntityRow } from '@orion/entity-index';
-import { groupIdentities, inViewTogether } from '../src/services/identity-grouping.js';
+import { rowKey, type EntityRow, type RowFields } from '@orion/entity-index';
+import { groupIdentities, inViewTogether, rowsToGroup } from '../src/services/identity-grouping.js';
 
 function unit(dim: number, axis: number, tilt = 0): number[] {
   const v = Array.from({ length: dim }, (_, i) => (i === axis ? 1 : 0.02 * ((i + tilt) % 3)));
@@ -120,6 +120,25 @@ describe('identities from entity rows', () => {
     const cut = await groupIdentities('acme', rows, new Date(), 4);
     expect(cut.counts).toMatchObject({ entities: 8, leftOut: 2 });
     expect(keys(cut).sort()).toEqual(['vA/e1 vB/e1', 'vA/e2 vB/e2', 'vA/e3 vB/e3', 'vC/e3 vD/e3']);
+
+    // The worker's way: plan from the fields alone, read the kept rows, group them: the same result.
+    const fields: RowFields[] = rows.map(({ vector, reidVector, ...f }) => ({
+      ...f,
+      hasVector: vector !== null,
+      hasReid: reidVector !== null,
+    }));
+    const plan = rowsToGroup(fields, 4);
+    expect(plan.leftOut).toBe(2);
+    expect([...plan.keep].sort()).toEqual(
+      rows
+        .filter((r) => r.videoId !== 'vC' || r.label === 'car')
+        .map(rowKey)
+        .sort(),
+    );
+    const read = rows.filter((r) => plan.keep.has(rowKey(r)));
+    const planned = await groupIdentities('acme', read, new Date(), 4, plan.leftOut);
+    expect(planned.counts).toEqual(cut.counts);
+    expect(keys(planned)).toEqual(keys(cut));
   });
 
   it('has nothing to group in a tenant without entities, or too few to compare', async () => {

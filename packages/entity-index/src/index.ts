@@ -26,3 +26,4 @@ export {
 } from './matches.js';
 export { scoreOfDistance } from './row-columns.js';
 export { SCALAR_INDICES, ensureScalarIndices } from './scalar-indices.js';
+export { readTenantFields, readTenantRowsKept, rowKey, type RowFields } from './tenant-rows.js';

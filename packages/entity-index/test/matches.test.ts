@@ -8,7 +8,10 @@ import {
   labelFamily,
   scoreOfDistance,
   readEntityRow,
+  readTenantFields,
   readTenantRows,
+  readTenantRowsKept,
+  rowKey,
   type EntityRow,
 } from '../src/index.js';
 
@@ -87,6 +90,35 @@ describe('re-id columns and matches', () => {
     expect(stored?.reidVector?.length).toBe(6);
     expect((await readEntityRow(index, 'acme', 'vOld', 'e1'))?.reidVector).toBeNull();
     expect(await index.count('acme')).toBe(8);
+  });
+
+  it("reads a tenant's fields without vectors, then only the rows asked for with theirs", async () => {
+    const fields = await readTenantFields(index, 'acme');
+    expect(fields).toHaveLength(8);
+    for (const f of fields) expect(f).not.toHaveProperty('vector');
+    const byKey = new Map(fields.map((f) => [rowKey(f), f]));
+    expect(byKey.get(rowKey({ videoId: 'vA', entityId: 'e1' }))).toMatchObject({
+      label: 'person',
+      reidModel: 'osnet@abc',
+      hasVector: true,
+      hasReid: true,
+    });
+    expect(byKey.get(rowKey({ videoId: 'vB', entityId: 'e3' }))).toMatchObject({
+      hasReid: false,
+      reidModel: null,
+    });
+
+    const keep = new Set([
+      rowKey({ videoId: 'vA', entityId: 'e1' }),
+      rowKey({ videoId: 'vB', entityId: 'e3' }),
+    ]);
+    const kept = await readTenantRowsKept(index, 'acme', keep);
+    expect(kept.map(rowKey).sort()).toEqual([...keep].sort());
+    const all = await readTenantRows(index, 'acme');
+    for (const row of kept) expect(row).toEqual(all.find((r) => rowKey(r) === rowKey(row)));
+    expect(kept.find((r) => r.videoId === 'vA')!.reidVector).toHaveLength(6);
+    expect(await readTenantRowsKept(index, 'acme')).toHaveLength(8);
+    expect(await readTenantFields(index, 'nobody')).toEqual([]);
   });
 
   it('ranks people of other videos by re-id centroid, other labels by the general one in their family', async () => {

@@ -1,5 +1,5 @@
 import { hdbscan, hdbscanOnThisThread } from '@orion/hdbscan';
-import { labelFamily, type EntityRow } from '@orion/entity-index';
+import { labelFamily, rowKey, type EntityRow, type RowFields } from '@orion/entity-index';
 import {
   DEFAULT_IDENTITIES_MAX_POOL,
   IDENTITIES_FORMAT,
@@ -35,20 +35,73 @@ interface Pool {
   rows: { row: EntityRow; vector: number[] }[];
 }
 
+/** Fields that rank a pool's entities and name its pool. */
+type Ranked = Pick<
+  EntityRow,
+  | 'videoId'
+  | 'entityId'
+  | 'label'
+  | 'observationCount'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'likelyFalsePositive'
+  | 'embeddingModel'
+  | 'reidModel'
+>;
+
+/** Best-seen first: most observations, then longest in view; ties in a fixed order. */
+function bestSeenFirst(a: Ranked, b: Ranked): number {
+  return (
+    b.observationCount - a.observationCount ||
+    b.lastSeen - b.firstSeen - (a.lastSeen - a.firstSeen) ||
+    a.videoId.localeCompare(b.videoId) ||
+    a.entityId.localeCompare(b.entityId)
+  );
+}
+
 /**
- * A pool cut to its `max` best-seen entities (most observations, then longest seen; ties in a fixed
- * order): HDBSCAN keeps every pairwise distance, so memory and time grow with the square of the pool.
+ * The pool of a row (label family, vector kind, model), or null for rows no identity takes: judged
+ * to hold no object (they would only pull real ones together) or without a vector.
+ */
+function poolOf(row: Ranked, hasReid: boolean, hasVector: boolean): { key: string; space: Space } | null {
+  if (row.likelyFalsePositive) return null;
+  const space: Space | null = hasReid ? 'reid' : hasVector ? 'general' : null;
+  if (!space) return null;
+  const model = space === 'reid' ? row.reidModel : row.embeddingModel;
+  return { key: `${labelFamily(row.label).join('|')}\u0000${space}\u0000${model}`, space };
+}
+
+/**
+ * A pool cut to its `max` best-seen entities: HDBSCAN keeps every pairwise distance, so memory and
+ * time grow with the square of the pool.
  */
 function capPool(pool: Pool, max: number): { kept: Pool; leftOut: number } {
   if (pool.rows.length <= max) return { kept: pool, leftOut: 0 };
-  const ranked = [...pool.rows].sort(
-    (a, b) =>
-      b.row.observationCount - a.row.observationCount ||
-      b.row.lastSeen - b.row.firstSeen - (a.row.lastSeen - a.row.firstSeen) ||
-      a.row.videoId.localeCompare(b.row.videoId) ||
-      a.row.entityId.localeCompare(b.row.entityId),
-  );
+  const ranked = [...pool.rows].sort((a, b) => bestSeenFirst(a.row, b.row));
   return { kept: { ...pool, rows: ranked.slice(0, max) }, leftOut: pool.rows.length - max };
+}
+
+/**
+ * Which rows the grouping will use, from the rows' fields alone: every row of a pool, or its `max`
+ * best-seen (as `groupIdentities` cuts it), so that only those are read with their vectors.
+ */
+export function rowsToGroup(
+  fields: readonly RowFields[],
+  max: number,
+): { keep: Set<string>; leftOut: number } {
+  const byPool = new Map<string, RowFields[]>();
+  for (const row of fields) {
+    const pool = poolOf(row, row.hasReid, row.hasVector);
+    if (pool) (byPool.get(pool.key) ?? byPool.set(pool.key, []).get(pool.key)!).push(row);
+  }
+  const keep = new Set<string>();
+  let leftOut = 0;
+  for (const rows of byPool.values()) {
+    const kept = rows.length <= max ? rows : [...rows].sort(bestSeenFirst).slice(0, max);
+    leftOut += rows.length - kept.length;
+    for (const row of kept) keep.add(rowKey(row));
+  }
+  return { keep, leftOut };
 }
 
 /** Entities of one video in view at the same time are two objects: never one identity. */
@@ -59,14 +112,10 @@ export function inViewTogether(a: EntityRow, b: EntityRow): boolean {
 function pools(rows: EntityRow[]): Pool[] {
   const byKey = new Map<string, Pool>();
   for (const row of rows) {
-    // Entities judged to hold no object would only pull real ones together.
-    if (row.likelyFalsePositive) continue;
-    const space: Space | null = row.reidVector ? 'reid' : row.vector ? 'general' : null;
-    if (!space) continue;
-    const model = space === 'reid' ? row.reidModel : row.embeddingModel;
-    const key = `${labelFamily(row.label).join('|')}\u0000${space}\u0000${model}`;
-    const pool = byKey.get(key) ?? byKey.set(key, { space, rows: [] }).get(key)!;
-    pool.rows.push({ row, vector: space === 'reid' ? row.reidVector! : row.vector! });
+    const pool = poolOf(row, row.reidVector !== null, row.vector !== null);
+    if (!pool) continue;
+    const entry = byKey.get(pool.key) ?? byKey.set(pool.key, { space: pool.space, rows: [] }).get(pool.key)!;
+    entry.rows.push({ row, vector: pool.space === 'reid' ? row.reidVector! : row.vector! });
   }
   return [...byKey.values()];
 }
@@ -97,10 +146,12 @@ export async function groupIdentities(
   /** When the rows were read: what `computedAt` says (rows written later are not in it). */
   readAt = new Date(),
   maxPool = DEFAULT_IDENTITIES_MAX_POOL,
+  /** Entities already left out when the rows were read (`rowsToGroup`). */
+  leftOutOnRead = 0,
 ): Promise<IdentitiesFile> {
   const identities: Omit<Identity, 'id'>[] = [];
   let entities = 0;
-  let leftOut = 0;
+  let leftOut = leftOutOnRead;
   for (const whole of pools(rows)) {
     const { kept: pool, leftOut: cut } = capPool(whole, maxPool);
     leftOut += cut;

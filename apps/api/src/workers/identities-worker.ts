@@ -1,5 +1,5 @@
 import { Worker, type Job } from 'bullmq';
-import { readTenantRows, type EntityIndex } from '@orion/entity-index';
+import { readTenantFields, readTenantRowsKept, type EntityIndex } from '@orion/entity-index';
 import {
   QueueName,
   createRedisConnection,
@@ -9,7 +9,7 @@ import {
   type Logger,
   type ObjectStore,
 } from '@orion/shared';
-import { groupIdentities } from '../services/identity-grouping.js';
+import { groupIdentities, rowsToGroup } from '../services/identity-grouping.js';
 import type { PipelineQueues } from '../services/pipeline-queues.js';
 
 export interface IdentitiesDeps {
@@ -25,14 +25,18 @@ export interface IdentitiesDeps {
 /**
  * Regroups a tenant's entities into identities and stores them whole (tenants/{t}/identities.json).
  * It reads only the entity index (the rows carry every vector it needs), which the API process holds
- * open already; a large pool is clustered in a worker thread, so requests are not held up.
+ * open already, and of it only the rows it will group with their vectors; a large pool is clustered
+ * in a worker thread, so requests are not held up.
  */
 export async function recomputeIdentities(job: Job, deps: IdentitiesDeps): Promise<IdentitiesJobResult> {
   const { tenantId } = parseJobData(QueueName.identities, job.data);
   const started = performance.now();
   const readAt = new Date();
-  const rows = await readTenantRows(deps.entityIndex, tenantId);
-  const file = await groupIdentities(tenantId, rows, readAt, deps.maxPool);
+  // Fields first, then the vectors of the rows the grouping will use only: a tenant's whole table
+  // with its vectors (≈ 5 KiB an entity) need not fit in the API's memory.
+  const plan = rowsToGroup(await readTenantFields(deps.entityIndex, tenantId), deps.maxPool);
+  const rows = await readTenantRowsKept(deps.entityIndex, tenantId, plan.keep);
+  const file = await groupIdentities(tenantId, rows, readAt, deps.maxPool, plan.leftOut);
   await writeIdentities(deps.store, file);
   if (file.counts.leftOut) {
     deps.logger.warn(
