@@ -26,4 +26,10 @@ export {
 } from './matches.js';
 export { scoreOfDistance } from './row-columns.js';
 export { SCALAR_INDICES, ensureScalarIndices } from './scalar-indices.js';
-export { readTenantFields, readTenantRowsKept, rowKey, type RowFields } from './tenant-rows.js';
+export {
+  readTenantFields,
+  readTenantRowsKept,
+  rowKey,
+  type CompactRow,
+  type RowFields,
+} from './tenant-rows.js';

@@ -28,9 +28,11 @@ function list(v: unknown): unknown[] | null {
   return Array.from((v as { toArray(): ArrayLike<unknown> }).toArray());
 }
 
-export function rowOf(r: Record<string, unknown>, hasReid: boolean): EntityRow {
-  const vector = list(r.vector);
-  const reid = hasReid ? list(r.reidVector) : null;
+/** A row's fields, its vectors left out (they are the bulk of it). */
+export function fieldsOf(
+  r: Record<string, unknown>,
+  hasReid: boolean,
+): Omit<EntityRow, 'vector' | 'reidVector'> {
   return {
     tenantId: String(r.tenantId),
     videoId: String(r.videoId),
@@ -44,10 +46,24 @@ export function rowOf(r: Record<string, unknown>, hasReid: boolean): EntityRow {
     likelyFalsePositive: Boolean(r.likelyFalsePositive),
     tags: (list(r.tags) ?? []).map(String),
     embeddingModel: String(r.embeddingModel),
-    vector: vector ? vector.map(Number) : null,
     reidModel: hasReid && r.reidModel != null ? String(r.reidModel) : null,
+  };
+}
+
+export function rowOf(r: Record<string, unknown>, hasReid: boolean): EntityRow {
+  const vector = list(r.vector);
+  const reid = hasReid ? list(r.reidVector) : null;
+  return {
+    ...fieldsOf(r, hasReid),
+    vector: vector ? vector.map(Number) : null,
     reidVector: reid ? reid.map(Number) : null,
   };
+}
+
+/** A vector cell as its own float32 copy (no view into the batch, which it would keep alive). */
+export function floatsOf(v: unknown): Float32Array | null {
+  if (v === null || v === undefined) return null;
+  return Float32Array.from((v as { toArray(): ArrayLike<number> }).toArray());
 }
 
 export function hitOf(row: EntityRow, distance: number | null): EntityHit {

@@ -1,6 +1,6 @@
 import type { EntityIndex } from './entity-index.js';
 import type { EntityRow } from './entity-row.js';
-import { rowOf } from './row-columns.js';
+import { fieldsOf, floatsOf } from './row-columns.js';
 import { columnDim } from './table-schema.js';
 
 /** What decides whether a row is grouped, without its vectors: its pool and how well it was seen. */
@@ -60,22 +60,35 @@ export async function readTenantFields(index: EntityIndex, tenantId: string): Pr
 }
 
 /**
+ * A row as the identities job holds it: vectors as float32, as stored (a number[] of 512 takes twice
+ * the memory, and a job holds hundreds of thousands of rows at a million entities).
+ */
+export type CompactRow = Omit<EntityRow, 'vector' | 'reidVector'> & {
+  vector: Float32Array | null;
+  reidVector: Float32Array | null;
+};
+
+/**
  * The tenant's rows with their vectors, streamed batch by batch; with `keep`, only the rows whose key
- * it holds are turned into rows, so memory holds those and one batch.
+ * it holds are kept, so memory holds those and one batch.
  */
 export async function readTenantRowsKept(
   index: EntityIndex,
   tenantId: string,
   keep?: ReadonlySet<string>,
-): Promise<EntityRow[]> {
+): Promise<CompactRow[]> {
   const table = await index.readTable(tenantId);
   if (!table) return [];
   const reid = columnDim(await table.schema(), 'reidVector') !== undefined;
-  const out: EntityRow[] = [];
+  const out: CompactRow[] = [];
   for await (const batch of table.query()) {
     for (const r of batch.toArray() as Record<string, unknown>[]) {
       if (keep && !keep.has(rowKey({ videoId: String(r.videoId), entityId: String(r.entityId) }))) continue;
-      out.push(rowOf(r, reid));
+      out.push({
+        ...fieldsOf(r, reid),
+        vector: floatsOf(r.vector),
+        reidVector: reid ? floatsOf(r.reidVector) : null,
+      });
     }
   }
   return out;

@@ -1,5 +1,11 @@
 import { hdbscan, hdbscanOnThisThread } from '@orion/hdbscan';
 import { labelFamily, rowKey, type EntityRow, type RowFields } from '@orion/entity-index';
+
+/** A row to group: vectors as read (number[] from a row, float32 from the identities job's read). */
+export type GroupRow = Omit<EntityRow, 'vector' | 'reidVector'> & {
+  vector: ArrayLike<number> | null;
+  reidVector: ArrayLike<number> | null;
+};
 import {
   DEFAULT_IDENTITIES_MAX_POOL,
   IDENTITIES_FORMAT,
@@ -32,7 +38,7 @@ type Space = Identity['vector'];
 /** The entities of one comparable set: one label family, one vector kind and model. */
 interface Pool {
   space: Space;
-  rows: { row: EntityRow; vector: number[] }[];
+  rows: { row: GroupRow; vector: ArrayLike<number> }[];
 }
 
 /** Fields that rank a pool's entities and name its pool. */
@@ -105,11 +111,11 @@ export function rowsToGroup(
 }
 
 /** Entities of one video in view at the same time are two objects: never one identity. */
-export function inViewTogether(a: EntityRow, b: EntityRow): boolean {
+export function inViewTogether(a: GroupRow, b: GroupRow): boolean {
   return a.videoId === b.videoId && a.firstSeen <= b.lastSeen && b.firstSeen <= a.lastSeen;
 }
 
-function pools(rows: EntityRow[]): Pool[] {
+function pools(rows: readonly GroupRow[]): Pool[] {
   const byKey = new Map<string, Pool>();
   for (const row of rows) {
     const pool = poolOf(row, row.reidVector !== null, row.vector !== null);
@@ -124,7 +130,7 @@ function pools(rows: EntityRow[]): Pool[] {
  * Splits a cluster (members strongest first) into the fewest parts, greedily, with no two members of
  * a part in view together: a cluster that holds two of them holds two objects.
  */
-function splitByCannotLink(members: { row: EntityRow; probability: number }[]) {
+function splitByCannotLink(members: { row: GroupRow; probability: number }[]) {
   const parts: (typeof members)[] = [];
   for (const m of [...members].sort((a, b) => b.probability - a.probability)) {
     const part = parts.find((p) => p.every((o) => !inViewTogether(o.row, m.row)));
@@ -142,7 +148,7 @@ function splitByCannotLink(members: { row: EntityRow; probability: number }[]) {
  */
 export async function groupIdentities(
   tenantId: string,
-  rows: EntityRow[],
+  rows: readonly GroupRow[],
   /** When the rows were read: what `computedAt` says (rows written later are not in it). */
   readAt = new Date(),
   maxPool = DEFAULT_IDENTITIES_MAX_POOL,
@@ -157,7 +163,9 @@ export async function groupIdentities(
     leftOut += cut;
     entities += pool.rows.length;
     if (pool.rows.length < IDENTITY_HDBSCAN.minClusterSize) continue;
-    const vectors = pool.rows.map((r) => r.vector);
+    // As number[] (packed as float64 by HDBSCAN), one pool at a time: the same distances whatever
+    // the rows were read as.
+    const vectors = pool.rows.map((r) => Array.from(r.vector));
     const work = vectors.length ** 2 * vectors[0]!.length;
     const result = await (work <= ON_THREAD_MAX_WORK ? hdbscanOnThisThread : hdbscan)(vectors, {
       ...IDENTITY_HDBSCAN,
@@ -165,7 +173,7 @@ export async function groupIdentities(
       metric: 'cosine',
       threads: 1,
     });
-    const clusters = new Map<number, { row: EntityRow; probability: number }[]>();
+    const clusters = new Map<number, { row: GroupRow; probability: number }[]>();
     pool.rows.forEach(({ row }, i) => {
       const label = result.labels[i]!;
       if (label < 0) return;
