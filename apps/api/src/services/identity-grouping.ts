@@ -42,18 +42,7 @@ interface Pool {
 }
 
 /** Fields that rank a pool's entities and name its pool. */
-type Ranked = Pick<
-  EntityRow,
-  | 'videoId'
-  | 'entityId'
-  | 'label'
-  | 'observationCount'
-  | 'firstSeen'
-  | 'lastSeen'
-  | 'likelyFalsePositive'
-  | 'embeddingModel'
-  | 'reidModel'
->;
+type Ranked = Omit<RowFields, 'hasVector' | 'hasReid'>;
 
 /** Best-seen first: most observations, then longest in view; ties in a fixed order. */
 function bestSeenFirst(a: Ranked, b: Ranked): number {
