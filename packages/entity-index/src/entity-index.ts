@@ -234,29 +234,27 @@ export class EntityIndex {
    */
   private async maintain(table: Table, { buildAnn }: { buildAnn: boolean }): Promise<void> {
     const names = (await table.listIndices()).map((i) => i.name);
+    const schema = await table.schema();
     // Every table with annMinRows vectors has as many rows: one check covers both cases.
     if (
-      (await missingScalarIndices(table, names)).length > 0 &&
+      missingScalarIndices(schema, names).length > 0 &&
       (await table.countRows()) >= this.options.annMinRows
     ) {
       const scalar = await ensureScalarIndices(table, names);
       this.options.logger?.info({ table: table.name, scalar }, 'entity index: scalar indices built');
     }
-    const schema = await table.schema();
     let built = false;
-    for (const ann of ANN_INDICES) {
-      if (!buildAnn || names.includes(ann.name) || columnDim(schema, ann.column) === undefined) continue;
-      // Backticks name a column (double quotes would make a string, which is never null).
-      const vectors = await table.countRows(`\`${ann.column}\` IS NOT NULL`);
-      if (vectors < this.options.annMinRows) continue;
-      const started = performance.now();
-      if (!built) await table.optimize();
-      await table.createIndex(ann.column, { config: ann.config(vectors), name: ann.name });
-      built = true;
-      this.options.logger?.info(
-        { table: table.name, column: ann.column, vectors, ms: Math.round(performance.now() - started) },
-        'entity index: ANN index built',
-      );
+    if (buildAnn) {
+      for (const { ann, vectors } of await this.annToTrain(table, schema, names)) {
+        const started = performance.now();
+        if (!built) await table.optimize();
+        await table.createIndex(ann.column, { config: ann.config(vectors), name: ann.name });
+        built = true;
+        this.options.logger?.info(
+          { table: table.name, column: ann.column, vectors, ms: Math.round(performance.now() - started) },
+          'entity index: ANN index built',
+        );
+      }
     }
     if (built) return;
     const small = (await table.stats()).fragmentStats.numSmallFragments;
@@ -269,6 +267,21 @@ export class EntityIndex {
   }
 
   /**
+   * The ANN indices a table has enough vectors for (`annMinRows` rows with a vector of the column),
+   * leaving out those named in `skip`, each with its vector count.
+   */
+  private async annToTrain(table: Table, schema: Schema, skip: readonly string[] = []) {
+    const out: { ann: (typeof ANN_INDICES)[number]; vectors: number }[] = [];
+    for (const ann of ANN_INDICES) {
+      if (skip.includes(ann.name) || columnDim(schema, ann.column) === undefined) continue;
+      // Backticks name a column (double quotes would make a string, which is never null).
+      const vectors = await table.countRows(`\`${ann.column}\` IS NOT NULL`);
+      if (vectors >= this.options.annMinRows) out.push({ ann, vectors });
+    }
+    return out;
+  }
+
+  /**
    * Trains every ANN index again on the table's present rows (replacing the old one), with
    * partitions for its present size. An index trained when the table was small keeps its
    * partitions as rows are folded in (`optimize` does not retrain), so a rebuild ends here.
@@ -278,12 +291,8 @@ export class EntityIndex {
       const table = await this.table(tenantId);
       if (!table) return [];
       await table.optimize();
-      const schema = await table.schema();
       const trained: string[] = [];
-      for (const ann of ANN_INDICES) {
-        if (columnDim(schema, ann.column) === undefined) continue;
-        const vectors = await table.countRows(`\`${ann.column}\` IS NOT NULL`);
-        if (vectors < this.options.annMinRows) continue;
+      for (const { ann, vectors } of await this.annToTrain(table, await table.schema())) {
         await table.createIndex(ann.column, { config: ann.config(vectors), name: ann.name, replace: true });
         trained.push(ann.name);
       }

@@ -1,4 +1,5 @@
 import { Index, type Table } from '@lancedb/lancedb';
+import type { Schema } from 'apache-arrow';
 import { columnNames } from './table-schema.js';
 
 /**
@@ -15,17 +16,17 @@ export const SCALAR_INDICES = [
   { column: 'reidModel', name: 'reidModel_idx', config: () => Index.bitmap() },
 ] as const;
 
-/** The scalar indices the table lacks, of columns it has. */
-export async function missingScalarIndices(table: Table, existing?: string[]) {
-  const have = new Set(existing ?? (await table.listIndices()).map((i) => i.name));
-  const columns = columnNames(await table.schema());
-  return SCALAR_INDICES.filter((s) => !have.has(s.name) && columns.has(s.column));
+/** The scalar indices a table of `schema` lacks (`existing` names its indices), of columns it has. */
+export function missingScalarIndices(schema: Schema, existing: readonly string[]) {
+  const columns = columnNames(schema);
+  return SCALAR_INDICES.filter((s) => !existing.includes(s.name) && columns.has(s.column));
 }
 
 /** Builds the scalar indices the table lacks; returns the names built. */
 export async function ensureScalarIndices(table: Table, existing?: string[]): Promise<string[]> {
+  const have = existing ?? (await table.listIndices()).map((i) => i.name);
   const built: string[] = [];
-  for (const s of await missingScalarIndices(table, existing)) {
+  for (const s of missingScalarIndices(await table.schema(), have)) {
     await table.createIndex(s.column, { config: s.config(), name: s.name });
     built.push(s.name);
   }

@@ -30,14 +30,22 @@ export async function readTenantFields(index: EntityIndex, tenantId: string): Pr
   const table = await index.readTable(tenantId);
   if (!table) return [];
   const reid = columnDim(await table.schema(), 'reidVector') !== undefined;
-  const names = ['videoId', 'entityId', 'label', 'observationCount', 'firstSeen', 'lastSeen'];
-  const columns: Record<string, string> = Object.fromEntries(names.map((c) => [c, `\`${c}\``]));
-  Object.assign(columns, {
-    likelyFalsePositive: '`likelyFalsePositive`',
-    embeddingModel: '`embeddingModel`',
+  const plain = [
+    'videoId',
+    'entityId',
+    'label',
+    'observationCount',
+    'firstSeen',
+    'lastSeen',
+    'likelyFalsePositive',
+    'embeddingModel',
+  ];
+  const columns: Record<string, string> = {
+    // Backticks keep the camelCase names (unquoted, LanceDB's SQL lower-cases them).
+    ...Object.fromEntries(plain.map((c) => [c, `\`${c}\``])),
     hasVector: '`vector` IS NOT NULL',
-  });
-  if (reid) Object.assign(columns, { reidModel: '`reidModel`', hasReid: '`reidVector` IS NOT NULL' });
+    ...(reid ? { reidModel: '`reidModel`', hasReid: '`reidVector` IS NOT NULL' } : {}),
+  };
   const out: RowFields[] = [];
   for await (const batch of table.query().select(columns)) {
     for (const r of batch.toArray() as Record<string, unknown>[]) {

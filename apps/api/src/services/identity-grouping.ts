@@ -1,11 +1,5 @@
 import { hdbscan, hdbscanOnThisThread } from '@orion/hdbscan';
 import { labelFamily, rowKey, type EntityRow, type RowFields } from '@orion/entity-index';
-
-/** A row to group: vectors as read (number[] from a row, float32 from the identities job's read). */
-export type GroupRow = Omit<EntityRow, 'vector' | 'reidVector'> & {
-  vector: ArrayLike<number> | null;
-  reidVector: ArrayLike<number> | null;
-};
 import {
   DEFAULT_IDENTITIES_MAX_POOL,
   IDENTITIES_FORMAT,
@@ -13,6 +7,12 @@ import {
   type IdentitiesFile,
   type Identity,
 } from '@orion/shared';
+
+/** A row to group: vectors as read (number[] from a row, float32 from the identities job's read). */
+export type GroupRow = Omit<EntityRow, 'vector' | 'reidVector'> & {
+  vector: ArrayLike<number> | null;
+  reidVector: ArrayLike<number> | null;
+};
 
 /**
  * HDBSCAN settings for entity centroids. Two appearances are enough for an identity (a person seen in
@@ -41,11 +41,8 @@ interface Pool {
   rows: { row: GroupRow; vector: ArrayLike<number> }[];
 }
 
-/** Fields that rank a pool's entities and name its pool. */
-type Ranked = Omit<RowFields, 'hasVector' | 'hasReid'>;
-
 /** Best-seen first: most observations, then longest in view; ties in a fixed order. */
-function bestSeenFirst(a: Ranked, b: Ranked): number {
+function bestSeenFirst(a: RowFields, b: RowFields): number {
   return (
     b.observationCount - a.observationCount ||
     b.lastSeen - b.firstSeen - (a.lastSeen - a.firstSeen) ||
@@ -58,22 +55,17 @@ function bestSeenFirst(a: Ranked, b: Ranked): number {
  * The pool of a row (label family, vector kind, model), or null for rows no identity takes: judged
  * to hold no object (they would only pull real ones together) or without a vector.
  */
-function poolOf(row: Ranked, hasReid: boolean, hasVector: boolean): { key: string; space: Space } | null {
+function poolOf(row: RowFields): { key: string; space: Space } | null {
   if (row.likelyFalsePositive) return null;
-  const space: Space | null = hasReid ? 'reid' : hasVector ? 'general' : null;
+  const space: Space | null = row.hasReid ? 'reid' : row.hasVector ? 'general' : null;
   if (!space) return null;
   const model = space === 'reid' ? row.reidModel : row.embeddingModel;
   return { key: `${labelFamily(row.label).join('|')}\u0000${space}\u0000${model}`, space };
 }
 
-/**
- * A pool cut to its `max` best-seen entities: HDBSCAN keeps every pairwise distance, so memory and
- * time grow with the square of the pool.
- */
-function capPool(pool: Pool, max: number): { kept: Pool; leftOut: number } {
-  if (pool.rows.length <= max) return { kept: pool, leftOut: 0 };
-  const ranked = [...pool.rows].sort((a, b) => bestSeenFirst(a.row, b.row));
-  return { kept: { ...pool, rows: ranked.slice(0, max) }, leftOut: pool.rows.length - max };
+/** A row's grouping fields, as `readTenantFields` gives them. */
+function fieldsOfRow(row: GroupRow): RowFields {
+  return { ...row, hasVector: row.vector !== null, hasReid: row.reidVector !== null };
 }
 
 /**
@@ -86,7 +78,7 @@ export function rowsToGroup(
 ): { keep: Set<string>; leftOut: number } {
   const byPool = new Map<string, RowFields[]>();
   for (const row of fields) {
-    const pool = poolOf(row, row.hasReid, row.hasVector);
+    const pool = poolOf(row);
     if (pool) (byPool.get(pool.key) ?? byPool.set(pool.key, []).get(pool.key)!).push(row);
   }
   const keep = new Set<string>();
@@ -107,7 +99,7 @@ export function inViewTogether(a: GroupRow, b: GroupRow): boolean {
 function pools(rows: readonly GroupRow[]): Pool[] {
   const byKey = new Map<string, Pool>();
   for (const row of rows) {
-    const pool = poolOf(row, row.reidVector !== null, row.vector !== null);
+    const pool = poolOf(fieldsOfRow(row));
     if (!pool) continue;
     const entry = byKey.get(pool.key) ?? byKey.set(pool.key, { space: pool.space, rows: [] }).get(pool.key)!;
     entry.rows.push({ row, vector: pool.space === 'reid' ? row.reidVector! : row.vector! });
@@ -146,10 +138,12 @@ export async function groupIdentities(
 ): Promise<IdentitiesFile> {
   const identities: Omit<Identity, 'id'>[] = [];
   let entities = 0;
-  let leftOut = leftOutOnRead;
-  for (const whole of pools(rows)) {
-    const { kept: pool, leftOut: cut } = capPool(whole, maxPool);
-    leftOut += cut;
+  // HDBSCAN keeps every pairwise distance (memory and time grow with the square of a pool): a pool
+  // over maxPool keeps its best-seen entities. Rows read through rowsToGroup are cut already.
+  const plan = rowsToGroup(rows.map(fieldsOfRow), maxPool);
+  const kept = plan.leftOut > 0 ? rows.filter((r) => plan.keep.has(rowKey(r))) : rows;
+  const leftOut = leftOutOnRead + plan.leftOut;
+  for (const pool of pools(kept)) {
     entities += pool.rows.length;
     if (pool.rows.length < IDENTITY_HDBSCAN.minClusterSize) continue;
     // As number[] (packed as float64 by HDBSCAN), one pool at a time: the same distances whatever

@@ -22,7 +22,11 @@ export interface SessionSettings {
   logger?: Logger;
 }
 
-const INT8_PRECISION = needsInt8Precision();
+let int8PrecisionHere: boolean | undefined;
+/** `needsInt8Precision` on this machine, read once, when the first session opens. */
+function int8Precision(): boolean {
+  return (int8PrecisionHere ??= needsInt8Precision());
+}
 
 /**
  * Session config entries every session gets. Spin-waiting of the thread pools: spinning buys latency
@@ -32,14 +36,14 @@ const INT8_PRECISION = needsInt8Precision();
  */
 export function sessionConfigOptions(
   allowSpinning: boolean | undefined,
-  int8Precision = INT8_PRECISION,
+  widenInt8 = int8Precision(),
 ): Pick<InferenceSession.SessionOptions, 'extra'> {
   const session: Record<string, unknown> = {};
   if (allowSpinning !== undefined) {
     const spin = allowSpinning ? '1' : '0';
     Object.assign(session, { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } });
   }
-  if (int8Precision) session.x64quantprecision = '1';
+  if (widenInt8) session.x64quantprecision = '1';
   return Object.keys(session).length > 0 ? { extra: { session } } : {};
 }
 
