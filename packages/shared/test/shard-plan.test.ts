@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitShardSeconds, planShards } from '@orion/shared';
+import { evenShardSeconds, fitShardSeconds, planShards } from '@orion/shared';
 
 describe('planShards', () => {
   it('splits 25 s into 10 s shards: 3 shards, the last shorter', () => {
@@ -56,5 +56,43 @@ describe('fitShardSeconds', () => {
         expect(shards.at(-1)!.endSeconds).toBe(duration);
       }
     }
+  });
+});
+
+describe('evenShardSeconds', () => {
+  it('cuts a 30.2 s video into four shards of 7.55 s instead of 10, 10, 10 and 0.2', () => {
+    expect(planShards(30.2, 10).map((s) => s.endSeconds - s.startSeconds)).toEqual([10, 10, 10, 30.2 - 30]);
+    const even = evenShardSeconds(30.2, 10);
+    expect(even).toBe(7.55);
+    const lengths = planShards(30.2, even).map((s) => s.endSeconds - s.startSeconds);
+    expect(lengths).toHaveLength(4);
+    for (const l of lengths) expect(l).toBeCloseTo(7.55, 9);
+  });
+
+  it('keeps the shard count, never lengthens a shard past the longest asked, and covers the video', () => {
+    for (const duration of [0.5, 10, 10.0001, 25, 30.2, 59.97, 139.4, 3600.04, 14_399.9]) {
+      for (const longest of [0.01, 0.2, 1, 7.5, 10, 30]) {
+        const even = evenShardSeconds(duration, longest);
+        const fixed = planShards(duration, longest);
+        const shards = planShards(duration, even);
+        expect(shards).toHaveLength(fixed.length);
+        expect(even).toBeLessThanOrEqual(longest);
+        expect(shards.at(-1)!.endSeconds).toBe(duration);
+        // Several shards: the last is short of the others by less than a millisecond per shard.
+        const last = shards.at(-1)!;
+        if (shards.length > 1)
+          expect(last.endSeconds - last.startSeconds).toBeGreaterThan(even - 0.001 * shards.length - 1e-9);
+      }
+    }
+  });
+
+  it('leaves a video of one shard at the requested length', () => {
+    expect(evenShardSeconds(2.84, 10)).toBe(10);
+    expect(evenShardSeconds(10, 10)).toBe(10);
+  });
+
+  it('keeps a length that already divides the video', () => {
+    expect(evenShardSeconds(20, 10)).toBe(10);
+    expect(evenShardSeconds(10, 0.2)).toBe(0.2);
   });
 });

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import {
   InvalidMediaError,
   videoFlowOf,
+  evenShardSeconds,
   fitShardSeconds,
   planShards,
   probeMedia,
@@ -139,7 +140,10 @@ export class VideoIntake {
     }
 
     const requested = input.options.shardSeconds ?? config.pipeline.shardSeconds;
-    const shardSeconds = fitShardSeconds(probe.durationSeconds, requested, maxShardsPerVideo);
+    const shardSeconds = evenShardSeconds(
+      probe.durationSeconds,
+      fitShardSeconds(probe.durationSeconds, requested, maxShardsPerVideo),
+    );
     const targetFps = input.options.targetFps ?? config.pipeline.targetFps;
     const shards = planShards(probe.durationSeconds, shardSeconds);
     const now = new Date().toISOString();

@@ -75,7 +75,9 @@ export const envSchema = z.object({
     .describe('Frames per second sampled from each video for detection.'),
   SHARD_SECONDS: numberVar({ positive: true, max: 3600 })
     .default(10)
-    .describe('Length of the time range each detect job processes.'),
+    .describe(
+      'Longest time range one detect job processes: a video is cut into as many shards as this length makes, all of equal length.',
+    ),
   MAX_VIDEO_SECONDS: numberVar({ positive: true, max: 7 * 24 * 3600 })
     .default(4 * 3600)
     .describe(

@@ -27,3 +27,18 @@ export function fitShardSeconds(durationSeconds: number, requested: number, maxS
   const shortest = Math.ceil((durationSeconds / Math.floor(maxShards)) * 1000) / 1000;
   return Math.max(requested, shortest);
 }
+
+/**
+ * The length that cuts the video into as many shards as `longest` does, all as long as each other (to
+ * the millisecond, the last at most a few milliseconds shorter). Fixed-length shards leave a short
+ * remainder at the end (30.2 s in 10 s shards: 10, 10, 10, 0.2), and a remainder shard finishes early
+ * while another detect job still has a whole shard to go: on 2 cores that job ran alone for its last
+ * third (intel_car-detection, docs/benchmarks.md). One shard keeps `longest` as it is.
+ */
+export function evenShardSeconds(durationSeconds: number, longest: number): number {
+  const count = planShards(durationSeconds, longest).length;
+  if (count === 1) return longest;
+  const even = Math.ceil((durationSeconds / count) * 1000) / 1000;
+  // Rounding up to the millisecond can only drop a shard when shards are a few milliseconds long.
+  return planShards(durationSeconds, even).length === count ? even : longest;
+}
