@@ -27,6 +27,7 @@ import {
   inputPlacement,
   projectRoot,
   resolveDetectionModel,
+  InputTensor,
   toSourceBox,
   type Box,
   type RawImage,
@@ -34,7 +35,6 @@ import {
 import { fixturePath, referenceInputTensor } from '@orion/testkit';
 import {
   Detector,
-  InputTensor,
   candidateIou,
   classAwareNms,
   outputDecoder,
@@ -328,7 +328,9 @@ async function main() {
         add('nms', tNms);
         add('top5', tTop5);
       }
-      // libvips on one thread (sharp.concurrency is per process): the same pixels, less thread hand-over?
+      // libvips on one thread (sharp.concurrency is per process). Where sharp already defaults to 1
+      // (glibc without jemalloc: this machine), this row differs from the first only in running the
+      // resizes back to back rather than between model runs, with their data still in the caches.
       const threadsBefore = sharp.concurrency();
       sharp.concurrency(1);
       for (const img of frames) {
@@ -402,7 +404,7 @@ async function main() {
     const stepLine = (label: string, key: string) =>
       line(label, `${f2(m[key]!)} ms/frame (${f2(m[`${key}Cpu`]!)} ms CPU)`);
     stepLine('resize (sharp)', 'resize');
-    stepLine('resize (sharp, concurrency 1)', 'resize1');
+    stepLine(`resize (sharp, concurrency 1, back to back; default ${sharp.concurrency()})`, 'resize1');
     stepLine('tensor fill, before (new buffer, 3 passes)', 'fillOld');
     stepLine('tensor fill, after (reused buffer, table)', 'fillNew');
     stepLine('ORT session.run', 'run');

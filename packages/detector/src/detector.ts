@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Tensor } from 'onnxruntime-node';
 import {
+  InputTensor,
   createModelSession,
   resolveDetectionModel,
   toSourceBox,
@@ -17,7 +18,6 @@ import { tilesFor } from './tiles/tile-layout.js';
 import { topK, type DecodeContext, type OutputDecoder } from './candidates.js';
 import { classFilter } from './class-filter.js';
 import { outputDecoder } from './decoders/index.js';
-import { InputTensor } from './input-tensor.js';
 import { classAwareNms } from './nms.js';
 
 export interface DetectorOptions {
@@ -175,9 +175,7 @@ export class Detector {
   private async runBatch(images: RawImage[], timing: DetectTiming): Promise<ImageDetection[][]> {
     const spec = this.ms.model.manifest.input;
     let t = performance.now();
-    // A failed batch drops its buffer (a write may still be running into it); the next one gets a new one.
-    const data = this.input.acquire(images.length);
-    const transforms = await Promise.all(images.map((image, i) => this.input.write(image, data, i)));
+    const { data, transforms } = await this.input.fill(images);
     const input = new Tensor('float32', data, [images.length, 3, spec.height, spec.width]);
     timing.preprocessMs += performance.now() - t;
 

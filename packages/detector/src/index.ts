@@ -12,6 +12,5 @@ export * from './tiles/tile-layout.js';
 export * from './tiles/tiled-detection.js';
 export { DEFAULT_SECOND_LOOK, SecondLook } from './second-look.js';
 export type { LookItem, SecondLookOptions, SecondView } from './second-look.js';
-export { InputTensor } from './input-tensor.js';
 export { DEFAULT_ZOOM_LOOK, ZoomLook, mirrored } from './zoom-look.js';
 export type { ZoomItem, ZoomLookOptions, ZoomView } from './zoom-look.js';

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_MANIFESTS, decodeImage, type RawImage } from '@orion/shared';
+import { BUILTIN_MANIFESTS, InputTensor, decodeImage, type RawImage } from '@orion/shared';
 import { fixturePath, modelPath, referenceInputTensor } from '@orion/testkit';
 import { Detector } from '../src/index.js';
-import { InputTensor } from '../src/input-tensor.js';
 
 const run = promisify(execFile);
 
@@ -38,7 +37,7 @@ beforeAll(async () => {
   ];
 });
 
-describe('InputTensor (the detector’s reused input buffer)', () => {
+describe('InputTensor (a model’s reused input buffer)', () => {
   // YOLOX (letterbox top-left, BGR, raw), NanoDet (letterbox centred, mean/std), MobileNet (resize-crop).
   for (const manifest of BUILTIN_MANIFESTS.filter((m) => ['yolox_nano', 'nanodet_m'].includes(m.name)).concat(
     BUILTIN_MANIFESTS.filter((m) => m.task === 'classification').slice(0, 1),
@@ -65,6 +64,22 @@ describe('InputTensor (the detector’s reused input buffer)', () => {
       expect(checked).toBe(frames.length);
     });
   }
+
+  it('fills a batch slot by slot as write does, and hands the same buffer back once released', async () => {
+    const spec = BUILTIN_MANIFESTS.find((m) => m.name === 'nanodet_m')!.input;
+    const slot = 3 * spec.width * spec.height;
+    const input = new InputTensor(spec, 4);
+    const images = frames.slice(0, 3).map((f) => f.image);
+    const { data, transforms } = await input.fill(images);
+    expect(data.length).toBe(3 * slot);
+    for (const [i, image] of images.entries()) {
+      const expected = new Float32Array(slot);
+      expect(transforms[i]).toEqual(await referenceInputTensor(image, spec, expected));
+      expect(data.subarray(i * slot, (i + 1) * slot)).toEqual(expected);
+    }
+    input.release(data);
+    expect(input.acquire(4).buffer).toBe(data.buffer);
+  });
 
   it('hands a second buffer to a batch that finds the first one in use', () => {
     const spec = BUILTIN_MANIFESTS.find((m) => m.name === 'yolox_nano')!.input;

@@ -1,6 +1,6 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
-import type { ExecutionProvider, InputSpec, RawImage } from '@orion/shared';
-import { batchTensor, toRawImage } from './image-input.js';
+import { InputTensor, type ExecutionProvider, type InputSpec, type RawImage } from '@orion/shared';
+import { toRawImage } from './image-input.js';
 import { COCO_LABELS, naturalName } from './labels/coco.js';
 import { TextCache } from './text-cache.js';
 import type {
@@ -85,6 +85,8 @@ export abstract class EmbeddingModelBase implements EmbeddingModel {
   };
   readonly promptTemplate: string;
   private readonly textCache: TextCache;
+  /** One reused input buffer per input spec the model runs (an image tower has one). */
+  private readonly inputs = new Map<InputSpec, InputTensor>();
 
   protected constructor(settings: BaseSettings) {
     if (!Number.isInteger(settings.batchSize) || settings.batchSize < 1) {
@@ -127,14 +129,20 @@ export abstract class EmbeddingModelBase implements EmbeddingModel {
     images: readonly RawImage[],
   ): Promise<InferenceSession.OnnxValueMapType> {
     let t = performance.now();
-    const data = await batchTensor(images, spec);
+    let input = this.inputs.get(spec);
+    if (!input) this.inputs.set(spec, (input = new InputTensor(spec, this.batchSize)));
+    const { data } = await input.fill(images);
     this.counters.preprocessMs += performance.now() - t;
     t = performance.now();
-    const outputs = await session.run({
-      [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
-    });
-    this.counters.inferenceMs += performance.now() - t;
-    return outputs;
+    try {
+      const outputs = await session.run({
+        [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
+      });
+      this.counters.inferenceMs += performance.now() - t;
+      return outputs;
+    } finally {
+      input.release(data);
+    }
   }
 
   protected async imagePasses(inputs: readonly ImageInput[]): Promise<ImagePass[]> {

@@ -1,4 +1,4 @@
-import { decodeImage, writeInputTensor, type InputSpec, type RawImage } from '@orion/shared';
+import { decodeImage, type InputSpec, type RawImage } from '@orion/shared';
 import type { ImageInput } from './types.js';
 
 /**
@@ -33,11 +33,4 @@ export function cropInputSpec(spec: InputSpec, fit: CropFit): InputSpec {
   const meanPixel = spec.mean.reduce((a, m) => a + m / spec.scale, 0) / 3;
   const padValue = Math.min(255, Math.max(0, Math.round(meanPixel)));
   return { ...spec, resize: { mode: 'letterbox', align: 'center', padValue } };
-}
-
-/** An NCHW float batch of the images, each prepared as `spec` says (resizes run in parallel). */
-export async function batchTensor(images: readonly RawImage[], spec: InputSpec): Promise<Float32Array> {
-  const data = new Float32Array(images.length * 3 * spec.width * spec.height);
-  await Promise.all(images.map((image, i) => writeInputTensor(image, spec, data, i)));
-  return data;
 }

@@ -117,6 +117,30 @@ describe('ReidEmbedder (OSNet-x0.25) on TUD-Campus people', () => {
     expect(dot(inFrame!, whole!)).toBeLessThan(0.95);
   });
 
+  it('reuses its input buffer without carrying anything over: a short batch after full ones gives the same vectors', async () => {
+    const images = await decodeFrames(FRAMES);
+    const people = await groundTruth(FRAMES);
+    const items = people.map((p) => ({ image: images.get(p.frame)!, box: p.box }));
+    expect(items.length).toBeGreaterThan(16);
+    // Full batches of 16 fill the buffer; the last one holds the remainder, so slots beyond it keep
+    // the previous batch's pixels. Then the first three again, alone in their batch.
+    const all = await reid.embed(items);
+    const again = await reid.embed(items.slice(0, 3));
+    const fresh = await ReidEmbedder.load({
+      modelsDir: modelPath(),
+      executionProvider: 'cpu',
+      intraOpThreads: 1,
+      batchSize: 16,
+    });
+    try {
+      const alone = await fresh.embed(items.slice(-2));
+      for (let i = 0; i < 3; i++) expect(dot(again[i]!, all[i]!)).toBeCloseTo(1, 5);
+      for (let i = 0; i < 2; i++) expect(dot(alone[i]!, all[all.length - 2 + i]!)).toBeCloseTo(1, 5);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('cuts boxes rounded outwards and clipped to the image', () => {
     const image: RawImage = {
       data: Buffer.from(Array.from({ length: 4 * 3 * 3 }, (_, i) => i)),

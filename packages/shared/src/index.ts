@@ -35,6 +35,7 @@ export * from './models/inference-session.js';
 export * from './models/int8-precision.js';
 export * from './models/preprocess.js';
 export * from './models/tensor-writer.js';
+export * from './models/input-tensor.js';
 export * from './formats/detections.js';
 export * from './formats/crops.js';
 export * from './queues/results.js';

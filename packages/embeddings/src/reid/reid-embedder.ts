@@ -1,5 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import {
+  InputTensor,
   createModelSession,
   resolveReidModel,
   type Box,
@@ -7,7 +8,7 @@ import {
   type ModelSession,
   type ReidManifest,
 } from '@orion/shared';
-import { batchTensor, toRawImage } from '../image-input.js';
+import { toRawImage } from '../image-input.js';
 import { imageOutputSize } from '../image-output-size.js';
 import { batchSettings, sessionThreads, type ModelLoadOptions } from '../load-options.js';
 import type { ImageInput } from '../types.js';
@@ -42,6 +43,7 @@ export class ReidEmbedder {
   readonly executionProvider: ExecutionProvider;
   readonly batchSize: number;
   private readonly counters: ReidStats = { crops: 0, preprocessMs: 0, inferenceMs: 0 };
+  private readonly input: InputTensor;
 
   private constructor(
     private readonly ms: ModelSession<ReidManifest>,
@@ -53,6 +55,7 @@ export class ReidEmbedder {
     this.dim = dim;
     this.executionProvider = ms.provider;
     this.batchSize = batchSize;
+    this.input = new InputTensor(ms.model.manifest.input, batchSize);
   }
 
   static async load(opts: ModelLoadOptions): Promise<ReidEmbedder> {
@@ -94,12 +97,12 @@ export class ReidEmbedder {
           return item.box ? cutBox(image, item.box) : image;
         }),
       );
-      const data = await batchTensor(images, spec);
+      const { data } = await this.input.fill(images);
       this.counters.preprocessMs += performance.now() - t;
       t = performance.now();
-      const outputs = await this.ms.session.run({
-        [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
-      });
+      const outputs = await this.ms.session
+        .run({ [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]) })
+        .finally(() => this.input.release(data));
       this.counters.inferenceMs += performance.now() - t;
       const features = outputs[this.ms.model.manifest.output.name]!.data as Float32Array;
       for (let j = 0; j < images.length; j++) {
