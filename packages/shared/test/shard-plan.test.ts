@@ -78,10 +78,13 @@ describe('evenShardSeconds', () => {
         expect(shards).toHaveLength(fixed.length);
         expect(even).toBeLessThanOrEqual(longest);
         expect(shards.at(-1)!.endSeconds).toBe(duration);
-        // Several shards: the last is short of the others by less than a millisecond per shard.
-        const last = shards.at(-1)!;
-        if (shards.length > 1)
-          expect(last.endSeconds - last.startSeconds).toBeGreaterThan(even - 0.001 * shards.length - 1e-9);
+        // Several shards. Evened out: the last is short of the others by < 1 ms per shard. Kept: the
+        // remainder is at least half a shard, or too small to spread in whole milliseconds.
+        const last = shards.at(-1)!.endSeconds - shards.at(-1)!.startSeconds;
+        if (shards.length > 1 && even < longest)
+          expect(last).toBeGreaterThan(even - 0.001 * shards.length - 1e-9);
+        if (shards.length > 1 && even === longest)
+          expect(last >= longest / 2 - 1e-9 || longest - last < 0.001 * shards.length).toBe(true);
       }
     }
   });
@@ -89,6 +92,14 @@ describe('evenShardSeconds', () => {
   it('leaves a video of one shard at the requested length', () => {
     expect(evenShardSeconds(2.84, 10)).toBe(10);
     expect(evenShardSeconds(10, 10)).toBe(10);
+  });
+
+  it('keeps the requested length when the remainder is half a shard or more (boundaries stay round)', () => {
+    expect(evenShardSeconds(25, 10)).toBe(10);
+    expect(evenShardSeconds(39.9, 10)).toBe(10);
+    expect(evenShardSeconds(139.4, 10)).toBe(10);
+    expect(evenShardSeconds(24.99, 10)).toBe(8.33);
+    expect(evenShardSeconds(20.5, 10)).toBe(6.834);
   });
 
   it('keeps a length that already divides the video', () => {

@@ -76,7 +76,7 @@ export const envSchema = z.object({
   SHARD_SECONDS: numberVar({ positive: true, max: 3600 })
     .default(10)
     .describe(
-      'Longest time range one detect job processes: a video is cut into as many shards as this length makes, all of equal length.',
+      'Length of the time range each detect job processes (the longest: when the last shard would be shorter than half of this, the video is cut into as many shards of equal length instead).',
     ),
   MAX_VIDEO_SECONDS: numberVar({ positive: true, max: 7 * 24 * 3600 })
     .default(4 * 3600)

@@ -29,15 +29,23 @@ export function fitShardSeconds(durationSeconds: number, requested: number, maxS
 }
 
 /**
- * The length that cuts the video into as many shards as `longest` does, all as long as each other (to
- * the millisecond, the last at most a few milliseconds shorter). Fixed-length shards leave a short
- * remainder at the end (30.2 s in 10 s shards: 10, 10, 10, 0.2), and a remainder shard finishes early
- * while another detect job still has a whole shard to go: on 2 cores that job ran alone for its last
- * third (intel_car-detection, docs/benchmarks.md). One shard keeps `longest` as it is.
+ * The shard length to plan with when `longest` would leave a short remainder: the length that cuts the
+ * video into as many shards, all as long as each other (to the millisecond, the last at most a few
+ * milliseconds shorter). 30.2 s in 10 s shards made 10, 10, 10 and 0.2 s, and the remainder finished
+ * at once while another detect job still had a whole shard to go: on 2 cores that job ran alone for
+ * the last third (intel_car-detection, docs/benchmarks.md).
+ *
+ * A remainder of half a shard or more keeps `longest`: the shards are then nearly even already, and
+ * boundaries at multiples of a round length stay on the keyframes of videos whose keyframe interval
+ * divides it (a 10 s interval, x264's default at 25 fps, with 10 s shards). A shard that starts
+ * between keyframes decodes from the one before: 75 % more decode CPU for a 1080p shard starting 9.5 s
+ * after its keyframe (docs/benchmarks.md, "Even shards").
  */
 export function evenShardSeconds(durationSeconds: number, longest: number): number {
   const count = planShards(durationSeconds, longest).length;
   if (count === 1) return longest;
+  const remainder = durationSeconds - (count - 1) * longest;
+  if (remainder >= longest / 2) return longest;
   const even = Math.ceil((durationSeconds / count) * 1000) / 1000;
   // Rounding up to the millisecond can only drop a shard when shards are a few milliseconds long.
   return planShards(durationSeconds, even).length === count ? even : longest;
