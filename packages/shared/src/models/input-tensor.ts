@@ -5,7 +5,7 @@ import { tensorWriter, type TensorWriter } from './tensor-writer.js';
 /**
  * A model's NCHW input buffer, reused from batch to batch, and the spec's TensorWriter to fill it
  * (identical floats to every other writer). A new buffer per batch (2 MiB a YOLOX frame, 9.6 MiB a
- * batch of 16 MobileNetV2 crops) kept the garbage collector busy: reusing it made the embed stage 3–5 %
+ * batch of 16 MobileNetV2 crops) kept the garbage collector busy: reusing it made the embed stage 4–5 %
  * cheaper per crop (`npm run bench:embed-stage`, docs/benchmarks.md).
  */
 export class InputTensor {
