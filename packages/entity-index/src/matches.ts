@@ -1,9 +1,8 @@
-import type { Table } from '@lancedb/lancedb';
 import { MAX_NPROBES, NPROBES, REFINE_FACTOR, type EntityIndex } from './entity-index.js';
 import type { EntityHit, EntityRow } from './entity-row.js';
 import { HIT_COLUMNS, rowOf, scoreOfDistance, toHit } from './row-columns.js';
 import { sqlIn, sqlString } from './sql-filter.js';
-import { columnDim } from './table-schema.js';
+import { hasReidColumn } from './table-schema.js';
 
 /** Which vector a match compared: re-id centroids (people) or the general embedding centroids. */
 export type MatchEvidence = 'reid' | 'general';
@@ -29,11 +28,7 @@ export function labelFamily(label: string): string[] {
   return [...(FAMILIES.find((f) => f.includes(label)) ?? [label])];
 }
 
-async function hasReidColumn(table: Table): Promise<boolean> {
-  return columnDim(await table.schema(), 'reidVector') !== undefined;
-}
-
-/** Every row of a tenant with its vectors (for identities: a tenant's entities fit in memory). */
+/** A tenant's rows with their vectors, all or those `where` selects, held whole (an exact scan). */
 export async function readTenantRows(
   index: EntityIndex,
   tenantId: string,

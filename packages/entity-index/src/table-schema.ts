@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { Table } from '@lancedb/lancedb';
 import type * as Arrow from 'apache-arrow';
 import {
   Bool,
@@ -74,6 +75,11 @@ export function columnDim(schema: Schema, column: string): number | undefined {
   const type = schema.fields.find((f) => f.name === column)?.type;
   if (!type || !DataType.isFixedSizeList(type)) return undefined;
   return (type as FixedSizeList).listSize;
+}
+
+/** Whether the table has the re-id vector column (tables made before re-id existed do not). */
+export async function hasReidColumn(table: Table): Promise<boolean> {
+  return columnDim(await table.schema(), 'reidVector') !== undefined;
 }
 
 /** Names of a table's columns. */

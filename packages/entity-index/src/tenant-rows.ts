@@ -1,7 +1,7 @@
 import type { EntityIndex } from './entity-index.js';
 import type { EntityRow } from './entity-row.js';
 import { fieldsOf, floatsOf } from './row-columns.js';
-import { columnDim } from './table-schema.js';
+import { hasReidColumn } from './table-schema.js';
 
 /** What decides whether a row is grouped, without its vectors: its pool and how well it was seen. */
 export type RowFields = Pick<
@@ -29,7 +29,7 @@ export function rowKey(row: { videoId: string; entityId: string }): string {
 export async function readTenantFields(index: EntityIndex, tenantId: string): Promise<RowFields[]> {
   const table = await index.readTable(tenantId);
   if (!table) return [];
-  const reid = columnDim(await table.schema(), 'reidVector') !== undefined;
+  const reid = await hasReidColumn(table);
   const plain = [
     'videoId',
     'entityId',
@@ -87,7 +87,7 @@ export async function readTenantRowsKept(
 ): Promise<CompactRow[]> {
   const table = await index.readTable(tenantId);
   if (!table) return [];
-  const reid = columnDim(await table.schema(), 'reidVector') !== undefined;
+  const reid = await hasReidColumn(table);
   const out: CompactRow[] = [];
   for await (const batch of table.query()) {
     for (const r of batch.toArray() as Record<string, unknown>[]) {

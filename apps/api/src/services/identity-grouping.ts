@@ -41,8 +41,10 @@ interface Pool {
   rows: { row: GroupRow; vector: ArrayLike<number> }[];
 }
 
+type SeenFields = Pick<RowFields, 'observationCount' | 'firstSeen' | 'lastSeen' | 'videoId' | 'entityId'>;
+
 /** Best-seen first: most observations, then longest in view; ties in a fixed order. */
-function bestSeenFirst(a: RowFields, b: RowFields): number {
+function bestSeenFirst(a: SeenFields, b: SeenFields): number {
   return (
     b.observationCount - a.observationCount ||
     b.lastSeen - b.firstSeen - (a.lastSeen - a.firstSeen) ||
@@ -61,6 +63,16 @@ function poolOf(row: RowFields): { key: string; space: Space } | null {
   if (!space) return null;
   const model = space === 'reid' ? row.reidModel : row.embeddingModel;
   return { key: `${labelFamily(row.label).join('|')}\u0000${space}\u0000${model}`, space };
+}
+
+/**
+ * A pool's `max` best-seen members, in their order (every member when it has no more). HDBSCAN keeps
+ * every pairwise distance, so memory and time grow with the square of a pool.
+ */
+function bestSeen<T>(members: readonly T[], max: number, seen: (m: T) => SeenFields): readonly T[] {
+  if (members.length <= max) return members;
+  const kept = new Set([...members].sort((a, b) => bestSeenFirst(seen(a), seen(b))).slice(0, max));
+  return members.filter((m) => kept.has(m));
 }
 
 /** A row's grouping fields, as `readTenantFields` gives them. */
@@ -84,7 +96,7 @@ export function rowsToGroup(
   const keep = new Set<string>();
   let leftOut = 0;
   for (const rows of byPool.values()) {
-    const kept = rows.length <= max ? rows : [...rows].sort(bestSeenFirst).slice(0, max);
+    const kept = bestSeen(rows, max, (r) => r);
     leftOut += rows.length - kept.length;
     for (const row of kept) keep.add(rowKey(row));
   }
@@ -138,12 +150,11 @@ export async function groupIdentities(
 ): Promise<IdentitiesFile> {
   const identities: Omit<Identity, 'id'>[] = [];
   let entities = 0;
-  // HDBSCAN keeps every pairwise distance (memory and time grow with the square of a pool): a pool
-  // over maxPool keeps its best-seen entities. Rows read through rowsToGroup are cut already.
-  const plan = rowsToGroup(rows.map(fieldsOfRow), maxPool);
-  const kept = plan.leftOut > 0 ? rows.filter((r) => plan.keep.has(rowKey(r))) : rows;
-  const leftOut = leftOutOnRead + plan.leftOut;
-  for (const pool of pools(kept)) {
+  let leftOut = leftOutOnRead;
+  // The cut `rowsToGroup` makes on a read, here on the rows given (read cut already: nothing to cut).
+  for (const { space, rows: all } of pools(rows)) {
+    const pool = { space, rows: bestSeen(all, maxPool, (m) => m.row) };
+    leftOut += all.length - pool.rows.length;
     entities += pool.rows.length;
     if (pool.rows.length < IDENTITY_HDBSCAN.minClusterSize) continue;
     // As number[] (packed as float64 by HDBSCAN), one pool at a time: the same distances whatever
