@@ -23,6 +23,7 @@ import { collectSamples } from './collect.js';
 import { loadCoco, loadYolo } from './dataset.js';
 import { evaluate, type MethodResult } from './evaluate.js';
 import { detectorScore, embeddingVerification, secondLook } from './methods.js';
+import { labelOnlyRecallBound } from './metrics.js';
 import { outcomeCounts, renderCosts, renderMarkdown } from './render.js';
 import { measureCosts } from './cost.js';
 
@@ -150,7 +151,9 @@ if (args.json) {
       suggestionAccuracy: d.real.suggestionAccuracy,
       verdictAccuracy: d.real.verdictAccuracy,
       msPerCrop: d.msPerCrop,
+      byKind: d.byKind,
     },
+    labelOnlyRecallBound: labelOnlyRecallBound(samples),
     methods: results,
     costs,
   };

@@ -5,10 +5,12 @@ import {
   curve,
   figures,
   perClass,
+  recallByKind,
   suggestionAccuracy,
   verdictAccuracy,
   type CurvePoint,
   type Figures,
+  type KindFigures,
   type Scored,
 } from './metrics.js';
 
@@ -19,6 +21,8 @@ export interface MethodResult {
   msPerCrop: number;
   real: Figures & { suggestionAccuracy: number | null; verdictAccuracy: number | null };
   perClass: (Figures & { label: string })[];
+  /** Recall by kind of mistake at the method's threshold. */
+  byKind: KindFigures[];
   curve: CurvePoint[];
   /** The best precision over the curve's points with recall ≥ 0.6 (null: none reaches it). */
   precisionAtRecall60: { threshold: number; precision: number; recall: number } | null;
@@ -45,6 +49,7 @@ export async function evaluate(
     label: s.label,
     outcome: s.outcome as Scored['outcome'],
     trueLabel: s.trueLabel,
+    ownIou: s.ownIou,
     judgement: judgements[i]!,
   }));
 
@@ -56,6 +61,7 @@ export async function evaluate(
       label: f.label,
       outcome: 'wrong-class' as const,
       trueLabel: f.sample.label,
+      ownIou: 0,
       judgement: flipJudgements[i]!,
     })),
   ];
@@ -70,6 +76,7 @@ export async function evaluate(
       verdictAccuracy: verdictAccuracy(rows, method.threshold),
     },
     perClass: perClass(rows, method.threshold, FREQUENT),
+    byKind: recallByKind(rows, method.threshold),
     curve: points,
     precisionAtRecall60: bestAtRecall(points, 0.6),
     flips: figures(flipRows, method.threshold),

@@ -1,4 +1,4 @@
-import { isMistake, type Outcome } from './match.js';
+import { isMistake, mistakeKind, type MistakeKind, type Outcome } from './match.js';
 
 /** A checking method's view of one detection. */
 export interface Judgement {
@@ -15,6 +15,8 @@ export interface Scored {
   label: string;
   outcome: Exclude<Outcome, 'ignored'>;
   trueLabel: string | null;
+  /** Best IoU with a ground-truth box of its own class (sorts no-object mistakes: `mistakeKind`). */
+  ownIou: number;
   judgement: Judgement;
 }
 
@@ -97,4 +99,33 @@ export function perClass(
     .filter(([, rs]) => rs.length >= minDetections)
     .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
     .map(([label, rs]) => ({ label, ...figures(rs, threshold) }));
+}
+
+export const MISTAKE_KINDS: readonly MistakeKind[] = ['wrong-class', 'loose-box', 'nothing-of-its-class'];
+
+export interface KindFigures {
+  kind: MistakeKind;
+  mistakes: number;
+  flagged: number;
+  /** Share of this kind's mistakes flagged (null: there are none). */
+  recall: number | null;
+}
+
+/** Recall split by the kind of mistake: which mistakes a method catches, and which it misses. */
+export function recallByKind(rows: readonly Scored[], threshold: number): KindFigures[] {
+  return MISTAKE_KINDS.map((kind) => {
+    const of = rows.filter((r) => mistakeKind(r.outcome, r.ownIou) === kind);
+    const hits = of.filter((r) => flagged(r.judgement, threshold)).length;
+    return { kind, mistakes: of.length, flagged: hits, recall: of.length ? hits / of.length : null };
+  });
+}
+
+/**
+ * The highest recall a check of the label alone could reach, even a perfect one: a loose box's
+ * label is right, so such a check never flags it (null: no mistakes).
+ */
+export function labelOnlyRecallBound(rows: readonly { outcome: Outcome; ownIou: number }[]): number | null {
+  const kinds = rows.map((r) => mistakeKind(r.outcome, r.ownIou)).filter((k) => k !== null);
+  if (!kinds.length) return null;
+  return kinds.filter((k) => k !== 'loose-box').length / kinds.length;
 }

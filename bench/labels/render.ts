@@ -1,6 +1,7 @@
 import type { Sample } from './collect.js';
 import type { CostRow } from './cost.js';
 import type { MethodResult } from './evaluate.js';
+import { labelOnlyRecallBound } from './metrics.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
 const f2 = (x: number | null) => (x === null ? '—' : x.toFixed(2));
@@ -76,6 +77,16 @@ export function renderMarkdown(
         f2(r.flips.recall),
       ]),
     ),
+    '',
+    "### Recall by kind of mistake (at each method's threshold)",
+    '',
+    table(
+      ['method', ...(results[0]?.byKind ?? []).map((k) => `${k.kind} (${k.mistakes})`)],
+      results.map((r) => [r.name, ...r.byKind.map((k) => `${k.flagged} (${f2(k.recall)})`)]),
+    ),
+    '',
+    `A check of the label alone, even a perfect one, reaches recall ${f2(labelOnlyRecallBound(samples))} at most: ` +
+      'a loose box (a no-object detection at IoU 0.1–0.5 with a box of its own class) has the right label.',
   ];
   for (const r of results) {
     out.push(

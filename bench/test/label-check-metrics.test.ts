@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { detectorLabel } from '../labels/dataset.js';
-import { iou, sortDetections } from '../labels/match.js';
-import { curve, figures, perClass, suggestionAccuracy, type Scored } from '../labels/metrics.js';
+import { iou, mistakeKind, sortDetections } from '../labels/match.js';
+import {
+  curve,
+  figures,
+  labelOnlyRecallBound,
+  perClass,
+  recallByKind,
+  suggestionAccuracy,
+  type Scored,
+} from '../labels/metrics.js';
 
 const det = (box: [number, number, number, number], label: string, score: number) => ({ box, label, score });
 const truth = (box: [number, number, number, number], label: string, crowd = false) => ({
@@ -28,11 +36,11 @@ describe('sortDetections', () => {
       truths,
     );
     expect(sorted).toEqual([
-      { outcome: 'correct', trueLabel: 'dog' },
-      { outcome: 'wrong-class', trueLabel: 'cat' },
-      { outcome: 'no-object', trueLabel: null },
-      { outcome: 'ignored', trueLabel: null },
-      { outcome: 'correct', trueLabel: 'dog' },
+      { outcome: 'correct', trueLabel: 'dog', ownIou: 1 },
+      { outcome: 'wrong-class', trueLabel: 'cat', ownIou: 0 },
+      { outcome: 'no-object', trueLabel: null, ownIou: 0 },
+      { outcome: 'ignored', trueLabel: null, ownIou: 0 },
+      { outcome: 'correct', trueLabel: 'dog', ownIou: 100 / 140 },
     ]);
   });
 
@@ -40,7 +48,7 @@ describe('sortDetections', () => {
     // IoU of [0,0,10,10] and [5,0,15,10] is 50 / 150 = 1/3.
     expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3);
     expect(sortDetections([det([5, 0, 15, 10], 'cat', 0.9)], [truth([0, 0, 10, 10], 'dog')])).toEqual([
-      { outcome: 'no-object', trueLabel: null },
+      { outcome: 'no-object', trueLabel: null, ownIou: 0 },
     ]);
   });
 
@@ -51,9 +59,30 @@ describe('sortDetections', () => {
       [det([0, 0, 10, 12], 'bird', 0.4), det([0, 0, 10, 11], 'cat', 0.9)],
       truths,
     );
-    expect(sorted[1]).toEqual({ outcome: 'correct', trueLabel: 'cat' });
+    expect(sorted[1]).toEqual({ outcome: 'correct', trueLabel: 'cat', ownIou: 100 / 110 });
     // bird: IoU 1 with the dog box, 10/12 with the cat one.
-    expect(sorted[0]).toEqual({ outcome: 'wrong-class', trueLabel: 'dog' });
+    expect(sorted[0]).toEqual({ outcome: 'wrong-class', trueLabel: 'dog', ownIou: 0 });
+  });
+
+  it('tells a loose box on an object of its class from a box on nothing of its class', () => {
+    const truths = [truth([0, 0, 10, 10], 'dog'), truth([100, 0, 110, 10], 'cat')];
+    const sorted = sortDetections(
+      [
+        det([5, 0, 15, 10], 'dog', 0.9), // half off the dog: IoU 1/3
+        det([9, 0, 19, 10], 'dog', 0.8), // IoU 10/190: below 0.1
+        det([105, 0, 115, 10], 'dog', 0.7), // on the cat at IoU 1/3: no object, nothing of its class
+      ],
+      truths,
+    );
+    expect(sorted.map((s) => s.outcome)).toEqual(['no-object', 'no-object', 'no-object']);
+    expect(sorted[0]!.ownIou).toBeCloseTo(1 / 3);
+    expect(sorted.map((s) => mistakeKind(s.outcome, s.ownIou))).toEqual([
+      'loose-box',
+      'nothing-of-its-class',
+      'nothing-of-its-class',
+    ]);
+    expect(mistakeKind('wrong-class', 0.4)).toBe('wrong-class');
+    expect(mistakeKind('correct', 1)).toBeNull();
   });
 });
 
@@ -64,10 +93,12 @@ describe('label checking figures', () => {
     suggestion: string | null,
     trueLabel: string | null = null,
     label = 'dog',
+    ownIou = 0,
   ): Scored => ({
     label,
     outcome,
     trueLabel,
+    ownIou,
     judgement: { right, suggestion },
   });
   const rows: Scored[] = [
@@ -76,7 +107,7 @@ describe('label checking figures', () => {
     row('wrong-class', 0.1, 'cat', 'cat'), // caught, right suggestion
     row('wrong-class', null, 'bird', 'cat', 'person'), // cannot be judged: missed
     row('no-object', 0.25, 'dog', null, 'person'), // caught
-    row('no-object', 0.6, 'dog', null, 'person'), // missed
+    row('no-object', 0.6, 'dog', null, 'person', 0.3), // missed: a loose box
   ];
 
   it('counts precision over flags and recall over all real mistakes, unjudged ones missed', () => {
@@ -89,6 +120,17 @@ describe('label checking figures', () => {
       recall: 2 / 4,
     });
     expect(figures(rows, 0.05)).toMatchObject({ flagged: 0, precision: null, recall: 0 });
+  });
+
+  it('splits recall by kind of mistake, and bounds what a check of the label alone can reach', () => {
+    expect(recallByKind(rows, 0.3)).toEqual([
+      { kind: 'wrong-class', mistakes: 2, flagged: 1, recall: 1 / 2 },
+      { kind: 'loose-box', mistakes: 1, flagged: 0, recall: 0 },
+      { kind: 'nothing-of-its-class', mistakes: 1, flagged: 1, recall: 1 },
+    ]);
+    // Three of the four mistakes have a wrong label; the loose box's label is right.
+    expect(labelOnlyRecallBound(rows)).toBe(3 / 4);
+    expect(labelOnlyRecallBound(rows.filter((r) => r.outcome === 'correct'))).toBeNull();
   });
 
   it('scores suggestions on wrong-class detections only', () => {
