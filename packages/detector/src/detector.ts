@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { Tensor } from 'onnxruntime-node';
 import {
   InputTensor,
   createModelSession,
@@ -173,19 +172,12 @@ export class Detector {
   }
 
   private async runBatch(images: RawImage[], timing: DetectTiming): Promise<ImageDetection[][]> {
-    const spec = this.ms.model.manifest.input;
-    let t = performance.now();
-    const { data, transforms } = await this.input.fill(images);
-    const input = new Tensor('float32', data, [images.length, 3, spec.height, spec.width]);
-    timing.preprocessMs += performance.now() - t;
-
-    t = performance.now();
-    const outputs = await this.ms.session.run({ [spec.name]: input });
-    this.input.release(data);
-    timing.inferenceMs += performance.now() - t;
+    const { outputs, transforms, preprocessMs, inferenceMs } = await this.input.run(this.ms.session, images);
+    timing.preprocessMs += preprocessMs;
+    timing.inferenceMs += inferenceMs;
     timing.runs++;
 
-    t = performance.now();
+    const t = performance.now();
     const result = images.map((image, b) => {
       const decoded = this.decode(outputs, b, this.ctx);
       const kept = classAwareNms(decoded.candidates, this.nmsIou, this.maxDetections);

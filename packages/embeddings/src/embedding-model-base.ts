@@ -1,4 +1,4 @@
-import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { InputTensor, type ExecutionProvider, type InputSpec, type RawImage } from '@orion/shared';
 import { toRawImage } from './image-input.js';
 import { COCO_LABELS, naturalName } from './labels/coco.js';
@@ -128,21 +128,12 @@ export abstract class EmbeddingModelBase implements EmbeddingModel {
     spec: InputSpec,
     images: readonly RawImage[],
   ): Promise<InferenceSession.OnnxValueMapType> {
-    let t = performance.now();
     let input = this.inputs.get(spec);
     if (!input) this.inputs.set(spec, (input = new InputTensor(spec, this.batchSize)));
-    const { data } = await input.fill(images);
-    this.counters.preprocessMs += performance.now() - t;
-    t = performance.now();
-    try {
-      const outputs = await session.run({
-        [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]),
-      });
-      this.counters.inferenceMs += performance.now() - t;
-      return outputs;
-    } finally {
-      input.release(data);
-    }
+    const { outputs, preprocessMs, inferenceMs } = await input.run(session, images);
+    this.counters.preprocessMs += preprocessMs;
+    this.counters.inferenceMs += inferenceMs;
+    return outputs;
   }
 
   protected async imagePasses(inputs: readonly ImageInput[]): Promise<ImagePass[]> {

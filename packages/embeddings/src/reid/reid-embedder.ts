@@ -1,4 +1,3 @@
-import { Tensor } from 'onnxruntime-node';
 import {
   InputTensor,
   createModelSession,
@@ -86,24 +85,20 @@ export class ReidEmbedder {
 
   /** One L2-normalised vector per item, in order, computed `batchSize` items per model run. */
   async embed(items: readonly ReidItem[]): Promise<Float32Array[]> {
-    const spec = this.ms.model.manifest.input;
     const out: Float32Array[] = [];
     for (let i = 0; i < items.length; i += this.batchSize) {
       const chunk = items.slice(i, i + this.batchSize);
-      let t = performance.now();
+      const t = performance.now();
       const images = await Promise.all(
         chunk.map(async (item) => {
           const image = await toRawImage(item.image);
           return item.box ? cutBox(image, item.box) : image;
         }),
       );
-      const { data } = await this.input.fill(images);
-      this.counters.preprocessMs += performance.now() - t;
-      t = performance.now();
-      const outputs = await this.ms.session
-        .run({ [spec.name]: new Tensor('float32', data, [images.length, 3, spec.height, spec.width]) })
-        .finally(() => this.input.release(data));
-      this.counters.inferenceMs += performance.now() - t;
+      const decodeMs = performance.now() - t;
+      const { outputs, preprocessMs, inferenceMs } = await this.input.run(this.ms.session, images);
+      this.counters.preprocessMs += decodeMs + preprocessMs;
+      this.counters.inferenceMs += inferenceMs;
       const features = outputs[this.ms.model.manifest.output.name]!.data as Float32Array;
       for (let j = 0; j < images.length; j++) {
         out.push(normalizeInPlace(features.slice(j * this.dim, (j + 1) * this.dim)));

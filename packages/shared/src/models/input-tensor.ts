@@ -1,3 +1,4 @@
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { InputSpec } from './manifest.js';
 import type { InputTransform, RawImage } from './preprocess.js';
 import { tensorWriter, type TensorWriter } from './tensor-writer.js';
@@ -9,6 +10,7 @@ import { tensorWriter, type TensorWriter } from './tensor-writer.js';
  * cheaper per crop (`npm run bench:embed-stage`, docs/benchmarks.md).
  */
 export class InputTensor {
+  private readonly spec: InputSpec;
   private readonly slot: number;
   private readonly writer: TensorWriter;
   /** One buffer kept between batches; a batch that finds it taken (concurrent calls) gets its own. */
@@ -18,6 +20,7 @@ export class InputTensor {
     spec: InputSpec,
     private readonly batchSize: number,
   ) {
+    this.spec = spec;
     this.slot = 3 * spec.width * spec.height;
     this.writer = tensorWriter(spec);
   }
@@ -47,5 +50,33 @@ export class InputTensor {
     const data = this.acquire(images.length);
     const transforms = await Promise.all(images.map((image, i) => this.write(image, data, i)));
     return { data, transforms };
+  }
+
+  /**
+   * One batch through `session`: `images` filled in as the spec's NCHW input, the model run, the
+   * buffer given back once the run has settled. Preprocessing and inference are timed apart.
+   */
+  async run(
+    session: InferenceSession,
+    images: readonly RawImage[],
+  ): Promise<{
+    outputs: InferenceSession.OnnxValueMapType;
+    transforms: InputTransform[];
+    preprocessMs: number;
+    inferenceMs: number;
+  }> {
+    const { name, width, height } = this.spec;
+    let t = performance.now();
+    const { data, transforms } = await this.fill(images);
+    const preprocessMs = performance.now() - t;
+    t = performance.now();
+    try {
+      const outputs = await session.run({
+        [name]: new Tensor('float32', data, [images.length, 3, height, width]),
+      });
+      return { outputs, transforms, preprocessMs, inferenceMs: performance.now() - t };
+    } finally {
+      this.release(data);
+    }
   }
 }
